@@ -1,0 +1,138 @@
+// The derivative of a checked expression: which derivative, computed by which mode, lifted.
+
+/// A derivative request that does not make sense for the input (bad input, exit status 2).
+public struct DerivativeRequestError: RicciError {
+    public let message: String
+    public var range: SourceRange? { nil }
+    public var category: ErrorCategory { .badInput }
+}
+
+/// A derivative computed by Ricci: matrix notation when it has one, index notation always.
+public struct Derivative: Sendable {
+    /// Which derivative it is.
+    public enum Kind: String, Sendable {
+        /// Of a scalar function: shaped like the variable, `G[p,q] = ∂f/∂X[p,q]`.
+        case gradient
+        /// Of a non-scalar function: `J[i,j,p,q] = ∂f[i,j]/∂X[p,q]`, a matrix when it is
+        /// vector by vector (`J[i,p] = ∂f_i/∂x_p`) or anything by a scalar (`f`'s shape).
+        case jacobian
+        /// Second derivative of a scalar function: `H[i,p] = ∂²f/∂x_i ∂x_p`.
+        case hessian
+    }
+
+    /// Gradient, Jacobian or Hessian.
+    public let kind: Kind
+    /// The function differentiated.
+    public let function: MatrixExpr
+    /// The variable.
+    public let variable: String
+    /// The variables and functions of the problem.
+    public let environment: Environment
+    /// The derivative's axes: the variable's for a gradient, `[m, n]` for a matrix-form
+    /// Jacobian or Hessian, the function's then the variable's for an index-form one.
+    public let shape: [Dimension]
+    /// The derivative in matrix notation, `nil` when it has none (an order-3 or order-4
+    /// Jacobian); then ``index`` is the answer.
+    public let matrix: MatrixExpr?
+    /// The shape of ``matrix`` as a matrix (`rows × columns`).
+    public let matrixShape: Shape?
+    /// The derivative in index notation.
+    public let index: IndexNotation
+    /// For a Hessian, the gradient it differentiates.
+    public let gradient: MatrixExpr?
+}
+
+/// Computes derivatives of one problem (an expression with every shape known).
+struct Differentiator {
+    let expression: MatrixExpr
+    let environment: Environment
+
+    /// The first derivative with respect to `variable`: a gradient for a scalar function
+    /// (reverse mode), a Jacobian otherwise (forward mode).
+    func derivative(withRespectTo variable: String) throws -> Derivative {
+        let (context, root, variableShape) = try prepare(variable)
+        let functionShape = context.table.shape(root)
+        let variableIndices = context.allocator.fresh(for: variableShape)
+        if functionShape.isScalar {
+            let terms = try context.reverseGradient(of: root, withRespectTo: variable, variableIndices: variableIndices)
+            return try package(
+                .gradient, context, terms, functionIndices: [], variable: variable,
+                variableIndices: variableIndices, matrixShape: variableShape)
+        }
+        let functionIndices = context.allocator.fresh(for: functionShape)
+        let terms = try context.forwardDerivative(
+            of: root, at: functionIndices, withRespectTo: variable, variableIndices: variableIndices)
+        return try package(
+            .jacobian, context, terms, functionIndices: functionIndices, variable: variable,
+            variableIndices: variableIndices,
+            matrixShape: jacobianMatrixShape(function: functionShape, variable: variableShape))
+    }
+
+    /// The Hessian of a scalar function: the gradient by reverse mode, lifted, then its
+    /// Jacobian by forward mode. A matrix for a vector or scalar variable; index notation
+    /// for a matrix variable (an order-4 tensor).
+    func hessian(withRespectTo variable: String) throws -> Derivative {
+        let (context, root, variableShape) = try prepare(variable)
+        let functionShape = context.table.shape(root)
+        guard functionShape.isScalar else {
+            throw DerivativeRequestError(
+                message: "the Hessian is defined for a scalar function; \(expression) is \(functionShape)")
+        }
+        let gradientIndices = context.allocator.fresh(for: variableShape)
+        let gradientTerms = try context.reverseGradient(
+            of: root, withRespectTo: variable, variableIndices: gradientIndices)
+        let liftedGradient: [LiftedTerm]
+        do {
+            liftedGradient = try context.lift(gradientTerms, free: gradientIndices, shape: variableShape)
+        } catch let error as LiftError {
+            throw DifferentiationError(because: "the gradient has no matrix form to differentiate again (\(error.reason))")
+        }
+        let gradient = context.expression(of: liftedGradient, shape: variableShape)
+        let variableIndices = context.allocator.fresh(for: variableShape)
+        let terms = try context.forwardDerivative(
+            of: gradient, at: gradientIndices, withRespectTo: variable, variableIndices: variableIndices)
+        let matrixShape: Shape? = variableShape.kind == .matrix ? nil : Shape(variableShape.rows, variableShape.rows)
+        return try package(
+            .hessian, context, terms, functionIndices: gradientIndices, variable: variable,
+            variableIndices: variableIndices, matrixShape: matrixShape,
+            gradient: context.table.expression(gradient))
+    }
+
+    /// The interned function and the variable's shape, after checking the variable exists.
+    private func prepare(_ variable: String) throws -> (IndexContext, ExprID, Shape) {
+        guard let declared = environment.variables[variable] else {
+            throw DerivativeRequestError(
+                message: "unknown variable '\(variable)': it is neither declared nor in \(expression)")
+        }
+        let context = IndexContext(table: ExpressionTable(environment: environment))
+        return (context, context.table.intern(tree: expression), declared.shape)
+    }
+
+    /// The matrix form of a Jacobian, if it has one: `f`'s shape for a scalar variable,
+    /// `m × n` for a vector (or row vector) function of a vector.
+    private func jacobianMatrixShape(function: Shape, variable: Shape) -> Shape? {
+        if variable.isScalar { return function }
+        if function.axes.count == 1 && variable.axes.count == 1 { return Shape(function.axes[0], variable.axes[0]) }
+        return nil
+    }
+
+    /// Lifts the terms (when a matrix form is wanted) and builds the result.
+    private func package(
+        _ kind: Derivative.Kind, _ context: IndexContext, _ terms: [Term], functionIndices: [Index],
+        variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil
+    ) throws -> Derivative {
+        guard terms.allSatisfy({ $0.coefficient.isValid }) else {
+            throw DifferentiationError(because: "its numbers are too large for exact 64-bit rationals")
+        }
+        var matrix: MatrixExpr?
+        if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {
+            matrix = context.table.expression(context.expression(of: lifted, shape: matrixShape))
+        }
+        let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(\.range)
+        return Derivative(
+            kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
+            matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil,
+            index: context.notation(of: terms, functionIndices: functionIndices, variableIndices: variableIndices),
+            gradient: gradient)
+    }
+}

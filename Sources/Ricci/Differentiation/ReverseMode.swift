@@ -1,0 +1,81 @@
+// Reverse (adjoint) accumulation of the chain rule for a scalar function.
+
+extension IndexContext {
+    /// The gradient `∂f/∂X[p,q]` of the scalar `root` with respect to the variable `variable`,
+    /// as an index sum over the variable's indices `[p, q]`, accumulated in reverse order as
+    /// reverse-mode automatic differentiation does.
+    ///
+    /// Every node `N` of the expression DAG (equal sub-expressions are one node) gets an
+    /// adjoint `N̄[n] = ∂f/∂N[n]`, the root's being 1. Parents come before children, so a
+    /// node's adjoint is complete when it is used; a child `C` of `N` receives
+    /// `Σ_n N̄[n] ∂N[n]/∂C[c]`, the local derivative taken in index notation with `C` as the
+    /// variable (other children constant) and its deltas contracted. An adjoint that is one
+    /// product term is passed down as its factors; an adjoint that is a sum is lifted to one
+    /// matrix expression first and passed down as a single factor, so it appears once in the
+    /// result instead of being multiplied into every term below it.
+    func reverseGradient(of root: ExprID, withRespectTo variable: String, variableIndices: [Index]) throws -> [Term] {
+        let order = reverseTopologicalOrder(from: root, dependingOn: variable)
+        guard let leaf = order.last, case .variable(variable) = table[leaf] else { return [] }
+        var freeIndices: [ExprID: [Index]] = [leaf: variableIndices]
+        var adjoints: [ExprID: [Term]] = [root: [Term(.one)]]
+        for node in order where node != leaf {
+            let nodeIndices = freeIndices[node] ?? freshIndices(for: node)
+            let adjoint = merged(adjoints[node] ?? [], free: nodeIndices)
+            adjoints[node] = nil
+            if adjoint.isEmpty { continue }
+            let seeds = closedAdjoint(adjoint, of: node, indices: nodeIndices)
+            var seen = Set<ExprID>()
+            for child in table[node].children where seen.insert(child).inserted && table.depends(child, on: variable) {
+                let childIndices = freeIndices[child] ?? freshIndices(for: child)
+                freeIndices[child] = childIndices
+                let target = DerivativeTarget(node: child, indices: childIndices, recursive: false, variable: variable)
+                let local = try derivative(of: node, at: nodeIndices, target)
+                let childFree = Set(childIndices)
+                for seed in seeds {
+                    for term in local {
+                        if let contribution = contracted(product(seed, term), free: childFree) {
+                            adjoints[child, default: []].append(contribution)
+                        }
+                    }
+                }
+            }
+        }
+        return merged(adjoints[leaf] ?? [], free: variableIndices)
+    }
+
+    /// The adjoint of `node` as the list of terms to pass down: itself when it is one term
+    /// (with fresh summed indices), else one factor holding its lifted matrix expression —
+    /// opened again if that expression is a product, so that its factors can meet and merge
+    /// with the local derivative's. If the sum has no matrix form its terms are passed down
+    /// one by one.
+    private func closedAdjoint(_ adjoint: [Term], of node: ExprID, indices: [Index]) -> [Term] {
+        let free = Set(indices)
+        if adjoint.count == 1 { return [refreshed(adjoint[0], free: free)] }
+        guard let lifted = try? lift(adjoint, free: indices, shape: table.shape(node)) else {
+            return adjoint.map { refreshed($0, free: free) }
+        }
+        return [lower(expression(of: lifted, shape: table.shape(node)), indices)]
+    }
+
+    /// The nodes reachable from `root` that depend on `variable`, every node after all of
+    /// its parents (reverse post-order of a depth-first walk); the variable comes last.
+    func reverseTopologicalOrder(from root: ExprID, dependingOn variable: String) -> [ExprID] {
+        var postOrder: [ExprID] = []
+        var visited = Set<ExprID>()
+        // An explicit stack: deeply nested input must not overflow the call stack.
+        var stack: [(ExprID, Bool)] = [(root, false)]
+        while let entry = stack.popLast() {
+            let (node, expanded) = entry
+            if expanded {
+                postOrder.append(node)
+                continue
+            }
+            guard table.depends(node, on: variable), visited.insert(node).inserted else { continue }
+            stack.append((node, true))
+            for child in table[node].children.reversed() where !visited.contains(child) {
+                stack.append((child, false))
+            }
+        }
+        return postOrder.reversed()
+    }
+}

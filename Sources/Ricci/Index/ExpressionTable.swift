@@ -1,0 +1,260 @@
+// Hash-consed matrix expressions: the sub-expressions the index layer refers to by number.
+
+/// The number of an interned expression in an ``ExpressionTable``.
+struct ExprID: Hashable, Comparable, Sendable {
+    let raw: Int32
+    static func < (a: ExprID, b: ExprID) -> Bool { a.raw < b.raw }
+}
+
+/// One node of an interned expression: a ``MatrixExpr`` case whose children are ``ExprID``s.
+enum ExprNode: Hashable {
+    case number(Rational)
+    case variable(String)
+    case add(ExprID, ExprID)
+    case subtract(ExprID, ExprID)
+    case negate(ExprID)
+    case multiply(ExprID, ExprID)
+    case hadamard(ExprID, ExprID)
+    case elementwiseDivide(ExprID, ExprID)
+    case divide(ExprID, ExprID)
+    case power(ExprID, Rational)
+    case elementwisePower(ExprID, Rational)
+    case transpose(ExprID)
+    case apply(MatrixFunction, ExprID)
+    case identity(Dimension)
+    case ones(Dimension, Dimension)
+
+    /// The direct children, left to right.
+    var children: [ExprID] {
+        switch self {
+        case .number, .variable, .identity, .ones: return []
+        case .negate(let a), .power(let a, _), .elementwisePower(let a, _), .transpose(let a),
+            .apply(_, let a):
+            return [a]
+        case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
+            .hadamard(let a, let b), .elementwiseDivide(let a, let b), .divide(let a, let b):
+            return [a, b]
+        }
+    }
+}
+
+/// Interned matrix expressions of one derivation, with the shape and symmetry of each.
+///
+/// Equal sub-expressions get one ``ExprID`` (hash-consing), so the input
+/// `tr((X*W - Y)*(X*W - Y)')` is a DAG in which `X*W - Y` is one node with two parents, and
+/// comparing two factors of an index term is comparing two integers. The table belongs to one
+/// derivation (it is a class for cheap sharing between the passes of that derivation and is
+/// never shared between threads).
+final class ExpressionTable {
+    /// The variables and functions of the problem.
+    let environment: Environment
+    private(set) var nodes: [ExprNode] = []
+    private(set) var shapes: [Shape] = []
+    private var symmetric: [Bool] = []
+    private var ids: [ExprNode: ExprID] = [:]
+    /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
+    private var dependence: [Bool?] = []
+    private(set) var dependenceVariable: String?
+
+    /// An empty table for a problem whose shapes are all known.
+    init(environment: Environment) {
+        self.environment = environment
+    }
+
+    subscript(id: ExprID) -> ExprNode { nodes[Int(id.raw)] }
+
+    /// The shape of the value of `id`.
+    func shape(_ id: ExprID) -> Shape { shapes[Int(id.raw)] }
+
+    /// True when the value of `id` is a symmetric matrix (or a scalar) by its structure:
+    /// declared properties, `M'M`, `A + A'`, `B'SB` with symmetric `S`, `inv` of a symmetric
+    /// matrix, element-wise functions of one, `I`, `diagm`, square `ones`.
+    func isSymmetric(_ id: ExprID) -> Bool { symmetric[Int(id.raw)] }
+
+    /// The interned node, created if new. The node's children must already be in the table
+    /// and fit each other's shapes (the input was checked; derived nodes are built by rules
+    /// that keep shapes right).
+    func intern(_ node: ExprNode) -> ExprID {
+        if let id = ids[node] { return id }
+        let id = ExprID(raw: Int32(nodes.count))
+        let shape = computeShape(of: node)
+        nodes.append(node)
+        shapes.append(shape)
+        ids[node] = id
+        symmetric.append(computeSymmetry(of: node, shape: shape))
+        dependence.append(nil)
+        return id
+    }
+
+    /// Interns a whole expression tree, bottom-up, as written (no simplification: the
+    /// user's input keeps its form).
+    func intern(tree expr: MatrixExpr) -> ExprID {
+        switch expr {
+        case .number(let value): return intern(.number(value))
+        case .variable(let name): return intern(.variable(name))
+        case .add(let a, let b): return intern(.add(intern(tree: a), intern(tree: b)))
+        case .subtract(let a, let b): return intern(.subtract(intern(tree: a), intern(tree: b)))
+        case .negate(let a): return intern(.negate(intern(tree: a)))
+        case .multiply(let a, let b): return intern(.multiply(intern(tree: a), intern(tree: b)))
+        case .hadamard(let a, let b): return intern(.hadamard(intern(tree: a), intern(tree: b)))
+        case .elementwiseDivide(let a, let b): return intern(.elementwiseDivide(intern(tree: a), intern(tree: b)))
+        case .divide(let a, let b): return intern(.divide(intern(tree: a), intern(tree: b)))
+        case .power(let a, let c): return intern(.power(intern(tree: a), c))
+        case .elementwisePower(let a, let c): return intern(.elementwisePower(intern(tree: a), c))
+        case .transpose(let a): return intern(.transpose(intern(tree: a)))
+        case .apply(let function, let a): return intern(.apply(function, intern(tree: a)))
+        case .identity(let n): return intern(.identity(n))
+        case .ones(let m, let n): return intern(.ones(m, n))
+        }
+    }
+
+    /// The expression tree of `id`.
+    func expression(_ id: ExprID) -> MatrixExpr {
+        switch self[id] {
+        case .number(let value): return .number(value)
+        case .variable(let name): return .variable(name)
+        case .add(let a, let b): return .add(expression(a), expression(b))
+        case .subtract(let a, let b): return .subtract(expression(a), expression(b))
+        case .negate(let a): return .negate(expression(a))
+        case .multiply(let a, let b): return .multiply(expression(a), expression(b))
+        case .hadamard(let a, let b): return .hadamard(expression(a), expression(b))
+        case .elementwiseDivide(let a, let b): return .elementwiseDivide(expression(a), expression(b))
+        case .divide(let a, let b): return .divide(expression(a), expression(b))
+        case .power(let a, let c): return .power(expression(a), c)
+        case .elementwisePower(let a, let c): return .elementwisePower(expression(a), c)
+        case .transpose(let a): return .transpose(expression(a))
+        case .apply(let function, let a): return .apply(function, expression(a))
+        case .identity(let n): return .identity(n)
+        case .ones(let m, let n): return .ones(m, n)
+        }
+    }
+
+    // MARK: Dependence on a variable
+
+    /// True when the value of `id` depends on the variable `name`. Memoised for one variable
+    /// at a time (a derivation differentiates with respect to one variable).
+    func depends(_ id: ExprID, on name: String) -> Bool {
+        if dependenceVariable != name {
+            dependenceVariable = name
+            dependence = Array(repeating: nil, count: nodes.count)
+        }
+        return computeDependence(id, on: name)
+    }
+
+    private func computeDependence(_ id: ExprID, on name: String) -> Bool {
+        if let known = dependence[Int(id.raw)] { return known }
+        let result: Bool
+        if case .variable(let variable) = self[id] {
+            result = variable == name
+        } else {
+            result = self[id].children.contains { computeDependence($0, on: name) }
+        }
+        dependence[Int(id.raw)] = result
+        return result
+    }
+
+    // MARK: Shapes and symmetry
+
+    private func computeShape(of node: ExprNode) -> Shape {
+        switch node {
+        case .number: return .scalar
+        case .variable(let name):
+            guard let variable = environment.variables[name] else {
+                preconditionFailure("variable \(name) interned without a shape")
+            }
+            return variable.shape
+        case .add(let a, _), .subtract(let a, _), .negate(let a), .elementwisePower(let a, _),
+            .divide(let a, _):
+            return shape(a)
+        case .multiply(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b):
+            let (sa, sb) = (shape(a), shape(b))
+            if case .multiply = node, !sa.isScalar, !sb.isScalar { return Shape(sa.rows, sb.columns) }
+            return sa.isScalar ? sb : sa
+        case .power: return .scalar
+        case .transpose(let a): return shape(a).transposed
+        case .apply(let function, let a):
+            let argument = shape(a)
+            switch function {
+            case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar: return .scalar
+            case .inverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
+                .declaredScalarGradient:
+                return argument
+            case .diagonalMatrix: return Shape(argument.rows, argument.rows)
+            case .diagonalVector: return .vector(argument.rows)
+            }
+        case .identity(let n): return Shape(n, n)
+        case .ones(let m, let n): return Shape(m, n)
+        }
+    }
+
+    private func computeSymmetry(of node: ExprNode, shape: Shape) -> Bool {
+        if shape.isScalar { return true }
+        guard shape.isSquare else { return false }
+        switch node {
+        case .number: return true
+        case .variable(let name): return environment.variables[name]?.isSymmetric ?? false
+        case .identity, .ones: return true
+        case .add(let a, let b), .subtract(let a, let b), .hadamard(let a, let b),
+            .elementwiseDivide(let a, let b):
+            if isSymmetric(a) && isSymmetric(b) { return true }
+            // A + A' and A' + A are symmetric.
+            if case .add = node { return isTransposePair(a, b) }
+            return false
+        case .negate(let a), .elementwisePower(let a, _), .divide(let a, _), .transpose(let a):
+            return isSymmetric(a)
+        case .power: return true
+        case .multiply:
+            let chain = productChain(of: intern(node))
+            return chain == transposedChain(chain)
+        case .apply(let function, let a):
+            switch function {
+            case .inverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
+                .declaredScalarGradient:
+                return isSymmetric(a)
+            case .diagonalMatrix: return true
+            case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar,
+                .diagonalVector:
+                return true  // scalars and vectors are handled above; kept exhaustive
+            }
+        }
+    }
+
+    /// True when one of `a`, `b` is the transpose of the other.
+    private func isTransposePair(_ a: ExprID, _ b: ExprID) -> Bool {
+        if case .transpose(let inner) = self[a], inner == b { return true }
+        if case .transpose(let inner) = self[b], inner == a { return true }
+        return false
+    }
+
+    // MARK: Product chains
+
+    /// A factor of a matrix product chain: an expression, possibly transposed.
+    struct ChainLink: Hashable {
+        var id: ExprID
+        var transposed: Bool
+    }
+
+    /// The non-scalar factors of a product, flattened, with transposes pushed onto them:
+    /// `(A*B')'` is `[B, A']`. Symmetric factors never carry a transpose, so two chains of
+    /// the same value compare equal. Scalar factors are dropped (they do not change symmetry
+    /// or the chain's shape).
+    func productChain(of id: ExprID, transposed: Bool = false) -> [ChainLink] {
+        switch self[id] {
+        case .multiply(let a, let b):
+            let left = shape(a).isScalar ? [] : productChain(of: a, transposed: transposed)
+            let right = shape(b).isScalar ? [] : productChain(of: b, transposed: transposed)
+            return transposed ? right + left : left + right
+        case .transpose(let a):
+            return productChain(of: a, transposed: !transposed)
+        case .negate(let a):
+            return productChain(of: a, transposed: transposed)
+        default:
+            return [ChainLink(id: id, transposed: transposed && !isSymmetric(id))]
+        }
+    }
+
+    /// The chain of the transpose: reversed, each link transposed.
+    func transposedChain(_ chain: [ChainLink]) -> [ChainLink] {
+        chain.reversed().map { ChainLink(id: $0.id, transposed: !$0.transposed && !isSymmetric($0.id)) }
+    }
+}

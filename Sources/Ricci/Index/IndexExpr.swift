@@ -1,0 +1,123 @@
+// The index layer: sums of products of indexed factors, with explicit Kronecker deltas.
+
+/// An index of index notation: a name (a number; printing gives it a letter) ranging over a
+/// dimension.
+///
+/// Indices of one derivation come from one ``IndexAllocator``, so a fresh index never equals
+/// one in use. Canonical forms rename summed indices to negative names (`-1, -2, …`), which
+/// fresh indices (non-negative) never take.
+struct Index: Hashable, Comparable {
+    /// The name.
+    let id: Int32
+    /// The dimension the index ranges over.
+    let range: Dimension
+
+    static func < (a: Index, b: Index) -> Bool { a.id < b.id }
+}
+
+/// Hands out fresh indices for one derivation.
+struct IndexAllocator {
+    private var next: Int32 = 0
+
+    /// An index never handed out before.
+    mutating func fresh(_ range: Dimension) -> Index {
+        defer { next += 1 }
+        return Index(id: next, range: range)
+    }
+
+    /// Fresh indices for the axes of a shape (`[]`, `[n]` or `[m, n]`).
+    mutating func fresh(for shape: Shape) -> [Index] {
+        shape.axes.map { fresh($0) }
+    }
+}
+
+/// One factor of a product term: an entry of a matrix expression raised to a constant
+/// power, or a Kronecker delta.
+///
+/// `entry(M, [i, j], c)` is `M[i,j]^c`, the entry of the interned expression `M` (indices as
+/// many as `M`'s shape has axes: none for a scalar, one for a vector or row vector, two for a
+/// matrix); `c` is an element-wise power, so `M[i,j]^-1` is an entry of `1 ./ M`.
+/// `delta(i, j)` is `δ[i,j]`, 1 when `i = j` and 0 otherwise.
+enum Factor: Hashable {
+    case entry(ExprID, [Index], exponent: Rational)
+    case delta(Index, Index)
+
+    /// The indices the factor carries, in slot order.
+    var indices: [Index] {
+        switch self {
+        case .entry(_, let indices, _): return indices
+        case .delta(let a, let b): return [a, b]
+        }
+    }
+
+    /// The same factor with every index renamed by `rename`.
+    func renamed(_ rename: (Index) -> Index) -> Factor {
+        switch self {
+        case .entry(let id, let indices, let exponent):
+            return .entry(id, indices.map(rename), exponent: exponent)
+        case .delta(let a, let b):
+            return .delta(rename(a), rename(b))
+        }
+    }
+}
+
+/// A product `coefficient × factor₁ × factor₂ × …` summed over its summed indices.
+///
+/// **Summation invariant.** Every index that occurs in the factors and is not a free index
+/// of the enclosing ``IndexSum`` is summed, once, over the whole term — however many factors
+/// carry it. So `A[i,j] B[i,j] C[i,j]` with no free index is `Σ_{i,j} A B C` (a Hadamard
+/// product summed), and an index shared by three factors needs no special treatment. Summed
+/// indices are local to a term: an operation that multiplies two terms renames the summed
+/// indices of one of them first (``Term/multiplied(by:free:allocator:)``).
+struct Term: Hashable {
+    /// The exact numeric coefficient.
+    var coefficient: Rational
+    /// The factors, in no particular order until the term is canonical.
+    var factors: [Factor]
+
+    /// `coefficient` with no factors.
+    init(_ coefficient: Rational, _ factors: [Factor] = []) {
+        self.coefficient = coefficient
+        self.factors = factors
+    }
+
+    /// The product of two terms. Summed indices of `other` that could clash with indices of
+    /// `self` are renamed to fresh ones first; `free` are the indices that are not summed.
+    func multiplied(by other: Term, free: Set<Index>, allocator: inout IndexAllocator) -> Term {
+        let mine = Set(factors.flatMap(\.indices))
+        var renaming: [Index: Index] = [:]
+        for index in other.factors.flatMap(\.indices) where !free.contains(index)
+            && mine.contains(index) && renaming[index] == nil
+        {
+            renaming[index] = allocator.fresh(index.range)
+        }
+        let theirs = renaming.isEmpty ? other.factors : other.factors.map { $0.renamed { renaming[$0] ?? $0 } }
+        return Term(coefficient * other.coefficient, factors + theirs)
+    }
+
+    /// The term with every index renamed by `rename`.
+    func renamed(_ rename: (Index) -> Index) -> Term {
+        Term(coefficient, factors.map { $0.renamed(rename) })
+    }
+}
+
+/// A sum of terms with the same free indices: the value of an indexed quantity
+/// `T[free…] = Σ_terms coefficient × Π factors`.
+struct IndexSum: Hashable {
+    /// The free indices, in order: those of a function's entry, then those of a variable's.
+    var free: [Index]
+    /// The terms; an empty list is zero.
+    var terms: [Term]
+
+    /// A sum of `terms` with free indices `free`.
+    init(free: [Index], terms: [Term]) {
+        self.free = free
+        self.terms = terms
+    }
+
+    /// Zero with the given free indices.
+    static func zero(free: [Index]) -> IndexSum { IndexSum(free: free, terms: []) }
+
+    /// True when there are no terms.
+    var isZero: Bool { terms.isEmpty }
+}

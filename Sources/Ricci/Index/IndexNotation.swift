@@ -1,0 +1,82 @@
+// Index notation as a value: the always-present form of a derivative.
+
+/// A derivative in index (Einstein) notation, `J[i,j,p,q] = Σ terms`: the left side lists
+/// the indices of the function's entry, then those of the variable's entry; every index of a
+/// term that is not on the left is summed over that term.
+///
+/// Unlike the internal index layer, this value refers to sub-expressions as ``MatrixExpr``
+/// trees and to indices by name, so it outlives the derivation that made it and can be
+/// printed, compared and evaluated.
+public struct IndexNotation: Hashable, Sendable {
+    /// One factor: an entry of an expression raised to a constant power, or a delta.
+    public enum Factor: Hashable, Sendable {
+        /// `M[i,j]^exponent` (no indices for a scalar, one for a vector).
+        case entry(MatrixExpr, indices: [String], exponent: Rational)
+        /// `δ[a,b]`.
+        case delta(String, String)
+    }
+
+    /// `coefficient × Π factors`.
+    public struct Term: Hashable, Sendable {
+        /// The exact coefficient.
+        public var coefficient: Rational
+        /// The factors.
+        public var factors: [Factor]
+    }
+
+    /// The free indices: the function's, then the variable's.
+    public var freeIndices: [String]
+    /// The dimension every index (free or summed) ranges over.
+    public var ranges: [String: Dimension]
+    /// The terms; none means zero.
+    public var terms: [Term]
+}
+
+extension IndexContext {
+    /// The index sum as ``IndexNotation``: the function's free indices named `i, j`, the
+    /// variable's `p, q`, summed ones `k, l, m, …` — skipping names that are variables or
+    /// dimensions of the problem, so no index reads like something else.
+    func notation(of terms: [Term], functionIndices: [Index], variableIndices: [Index]) -> IndexNotation {
+        var taken = Set(table.environment.variables.keys)
+        for variable in table.environment.variables.values {
+            for case .named(let name) in [variable.shape.rows, variable.shape.columns] { taken.insert(name) }
+        }
+        var names: [Index: String] = [:]
+        var ranges: [String: Dimension] = [:]
+        func assign(_ index: Index, from candidates: [String]) {
+            let name = candidates.first { !taken.contains($0) }
+                ?? (1...).lazy.map { "k\($0)" }.first { !taken.contains($0) }!
+            taken.insert(name)
+            names[index] = name
+            ranges[name] = index.range
+        }
+        for index in functionIndices { assign(index, from: ["i", "j"]) }
+        for index in variableIndices { assign(index, from: ["p", "q"]) }
+        let summedNames = ["k", "l", "m", "n", "r", "s", "t", "u", "v", "w", "a", "b", "c", "d", "e", "f", "g", "h", "o"]
+        let order = Dictionary(uniqueKeysWithValues: (functionIndices + variableIndices).enumerated().map { ($1, $0) })
+        func isDelta(_ factor: IndexNotation.Factor) -> Bool {
+            if case .delta = factor { return true }
+            return false
+        }
+        var converted: [IndexNotation.Term] = []
+        for term in terms {
+            var factors: [IndexNotation.Factor] = []
+            for factor in term.factors {
+                for index in factor.indices where names[index] == nil { assign(index, from: summedNames) }
+                switch factor {
+                case .entry(let id, let indices, let exponent):
+                    factors.append(.entry(table.expression(id), indices: indices.map { names[$0]! }, exponent: exponent))
+                case .delta(let a, let b):
+                    // The function's index first, then the variable's: δ[i,p].
+                    let (first, second) = order[a, default: .max] <= order[b, default: .max] ? (a, b) : (b, a)
+                    factors.append(.delta(names[first]!, names[second]!))
+                }
+            }
+            // Deltas lead, as in `delta(i,p)*A[q,j]`; entries keep their canonical order.
+            factors = factors.filter(isDelta) + factors.filter { !isDelta($0) }
+            converted.append(IndexNotation.Term(coefficient: term.coefficient, factors: factors))
+        }
+        return IndexNotation(
+            freeIndices: (functionIndices + variableIndices).map { names[$0]! }, ranges: ranges, terms: converted)
+    }
+}

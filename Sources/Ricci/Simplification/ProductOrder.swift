@@ -1,0 +1,88 @@
+// Products built in the cheapest evaluation order, scalars first.
+
+extension ExpressionTable {
+    /// The size a dimension counts as when comparing evaluation costs: a literal size is
+    /// itself, a symbol counts as 100 (the convention of the flop counts Ricci reports).
+    static func costSize(_ dimension: Dimension) -> Int {
+        switch dimension {
+        case .fixed(let size): return size
+        case .named: return 100
+        }
+    }
+
+    /// The factors of nested products, left to right: `(2*A)*(B*x)` gives `[2, A, B, x]`.
+    /// A scalar that is a product of non-scalars (`x'*y` in `(x'*y)*z`) stays one factor:
+    /// it scales, it is not part of the chain.
+    func productFactors(_ id: ExprID) -> [ExprID] {
+        guard case .multiply(let a, let b) = self[id] else { return [id] }
+        if shape(id).isScalar && !(shape(a).isScalar && shape(b).isScalar) { return [id] }
+        return productFactors(a) + productFactors(b)
+    }
+
+    /// The product of `factors` (in this order for the non-scalar ones) built to be cheap
+    /// and legible: numbers multiplied into one coefficient, scalars in front, the matrix
+    /// chain parenthesised in the order of fewest multiplications (matrix-chain dynamic
+    /// programming, ties broken towards left to right so no parentheses appear without a
+    /// saving), and the scalars applied to the chain's leftmost factor so that the result
+    /// prints as `2*X'*(X*W - Y)` rather than `2*(X'*(X*W - Y))`.
+    func product(_ factors: [ExprID]) -> ExprID {
+        let flat = factors.flatMap(productFactors)
+        var coefficient = Rational.one
+        var scalars: [ExprID] = []
+        var chain: [ExprID] = []
+        for factor in flat {
+            if let value = numberValue(factor) {
+                coefficient *= value
+            } else if shape(factor).isScalar {
+                scalars.append(factor)
+            } else {
+                chain.append(factor)
+            }
+        }
+        if coefficient.isZero { return number(.zero) }
+        if !coefficient.isOne { scalars.insert(number(coefficient), at: 0) }
+        guard !chain.isEmpty else {
+            guard let first = scalars.first else { return number(.one) }
+            return scalars.dropFirst().reduce(first) { multiply($0, $1) }
+        }
+        let leading = scalars.first.map { scalars.dropFirst().reduce($0) { multiply($0, $1) } }
+        return cheapestChain(chain, leading: leading)
+    }
+
+    /// The chain `A₁ A₂ … Aₙ` in the cheapest parenthesisation, with `leading` (a scalar)
+    /// multiplied onto `A₁`.
+    private func cheapestChain(_ chain: [ExprID], leading: ExprID?) -> ExprID {
+        let count = chain.count
+        // Dimensions d₀ … dₙ with Aₖ of size d_{k-1} × d_k (by cost size).
+        var sizes = [Self.costSize(shape(chain[0]).rows)]
+        sizes += chain.map { Self.costSize(shape($0).columns) }
+        var cost = Array(repeating: Array(repeating: 0, count: count), count: count)
+        var split = Array(repeating: Array(repeating: 0, count: count), count: count)
+        if count > 1 {
+            for length in 2...count {
+                for start in 0...(count - length) {
+                    let end = start + length - 1
+                    cost[start][end] = Int.max
+                    // Latest split first so that ties keep the left-to-right reading.
+                    for middle in stride(from: end - 1, through: start, by: -1) {
+                        let candidate = cost[start][middle] + cost[middle + 1][end]
+                            + sizes[start] * sizes[middle + 1] * sizes[end + 1]
+                        if candidate < cost[start][end] {
+                            cost[start][end] = candidate
+                            split[start][end] = middle
+                        }
+                    }
+                }
+            }
+        }
+        func build(_ start: Int, _ end: Int) -> ExprID {
+            if start == end {
+                if start == 0, let leading { return multiply(leading, chain[0]) }
+                return chain[start]
+            }
+            let middle = split[start][end]
+            return multiply(build(start, middle), build(middle + 1, end))
+        }
+        return build(0, count - 1)
+    }
+}
