@@ -38,6 +38,7 @@ public struct EvaluationError: RicciError, Hashable {
     /// An error for `reason`.
     public init(_ reason: Reason) { self.reason = reason }
 
+    /// One line saying what is wrong, naming the operation and the concrete shapes.
     public var message: String {
         switch reason {
         case .unknownVariable(let name):
@@ -64,8 +65,10 @@ public struct EvaluationError: RicciError, Hashable {
         }
     }
 
+    /// Always nil: evaluation works on trees, which carry no positions in the input.
     public var range: SourceRange? { nil }
 
+    /// Always ``ErrorCategory/badInput``.
     public var category: ErrorCategory { .badInput }
 
     /// `3×2` for `[3, 2]`; `scalar` for `[]`.

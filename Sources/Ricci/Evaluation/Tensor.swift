@@ -9,6 +9,9 @@ import Foundation
 /// `n×1`, a scalar `1×1`, as in the language), and a Jacobian has the axes of the function's
 /// value followed by those of the variable (see ``axes``), so at most 2 + 2.
 ///
+/// Equality compares shapes and entries with `Double`'s `==`, so a tensor with a NaN entry is
+/// not equal to itself; compare numbers with ``relativeDistance(to:)``.
+///
 /// Invariant: `scalars.count` is the product of `shape` (1 for order 0), every size ≥ 0.
 /// Violating it is a bug of Ricci, checked with `precondition`; evaluation checks shapes that
 /// come from the user before it builds or indexes a tensor.
