@@ -1,0 +1,244 @@
+// Numeric evaluation of a matrix expression at concrete sizes and values.
+
+import Foundation
+
+/// Evaluates a ``MatrixExpr`` at concrete sizes and values, with the semantics of the
+/// language (`LANGUAGE.md`) and of the corpus checker's NumPy evaluator:
+///
+/// - Every value is an order-2 ``Tensor``: a matrix `m×n`, a vector `n×1`, a scalar `1×1`.
+/// - `A*B` is the matrix product, or scaling when either side is `1×1`; `A.*B` and `A./B`
+///   need equal shapes or a `1×1` side (which is broadcast); `A/s` and `s^c` need a `1×1`
+///   `s`; `A + B` and `A − B` need equal shapes; `A.^c` raises every entry to `c`.
+/// - Floating-point rules decide values outside a function's domain instead of errors:
+///   `log` or `sqrt` of a negative entry, a fractional power of a negative entry, `logdet`
+///   of a matrix with `det ≤ 0` are NaN, and `inv` of a singular matrix is all NaN.
+///   Only what the input gets wrong (an unknown name, shapes that do not fit) throws.
+/// - Declared functions evaluate through the fixed stand-ins of ``StandInFunctions``.
+public struct Evaluator: Sendable {
+    /// The largest size a dimension may have. Verification uses sizes 2–6; the bound only
+    /// keeps a mistyped literal (`I(100000000)`) from exhausting memory.
+    public static let maximumDimension = 10_000
+    /// The largest number of entries of one value (2²², 32 MiB of `Double`s), for the same
+    /// reason: an outer product of two long vectors is checked before it is allocated.
+    public static let maximumEntryCount = 1 << 22
+
+    /// The size of every dimension symbol (`m`, `k`) the expression uses.
+    public var sizes: [String: Int]
+    /// The value of every variable: an order-2 tensor (a vector `n×1`, a scalar `1×1`).
+    /// Order 0 and order 1 values are also accepted, as `1×1` and `n×1`.
+    public var values: [String: Tensor]
+
+    /// An evaluator with these sizes and values.
+    public init(sizes: [String: Int] = [:], values: [String: Tensor] = [:]) {
+        self.sizes = sizes
+        self.values = values
+    }
+
+    /// The value of `expr`: always an order-2 tensor (`1×1` for a scalar).
+    ///
+    /// - Throws: ``EvaluationError`` for an unknown variable or dimension, shapes that do not
+    ///   fit an operation, or a value too large to allocate.
+    public func evaluate(_ expr: MatrixExpr) throws -> Tensor {
+        switch expr {
+        case .number(let value):
+            return .scalar(value.doubleValue)
+        case .variable(let name):
+            return try value(of: name)
+        case .add(let left, let right):
+            return try sameShape("+", evaluate(left), evaluate(right), +)
+        case .subtract(let left, let right):
+            return try sameShape("-", evaluate(left), evaluate(right), -)
+        case .negate(let operand):
+            return try -evaluate(operand)
+        case .multiply(let left, let right):
+            return try product(evaluate(left), evaluate(right))
+        case .hadamard(let left, let right):
+            return try broadcast(".*", evaluate(left), evaluate(right), *)
+        case .elementwiseDivide(let left, let right):
+            return try broadcast("./", evaluate(left), evaluate(right), /)
+        case .divide(let left, let right):
+            let (dividend, divisor) = try (evaluate(left), evaluate(right))
+            guard divisor.isScalarValue else { throw EvaluationError(.notScalar(operation: "/", shape: divisor.shape)) }
+            let d = divisor.scalarValue
+            return dividend.map { $0 / d }
+        case .power(let base, let exponent):
+            let scalar = try evaluate(base)
+            guard scalar.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: scalar.shape)) }
+            return scalar.map { Foundation.pow($0, exponent.doubleValue) }
+        case .elementwisePower(let base, let exponent):
+            let c = exponent.doubleValue
+            return try evaluate(base).map { Foundation.pow($0, c) }
+        case .transpose(let operand):
+            return try evaluate(operand).transposed
+        case .apply(let function, let argument):
+            return try apply(function, to: evaluate(argument))
+        case .identity(let dimension):
+            let n = try size(of: dimension)
+            try Evaluator.checkEntryCount(rows: n, columns: n)
+            return .identity(n)
+        case .ones(let rows, let columns):
+            let (m, n) = try (size(of: rows), size(of: columns))
+            try Evaluator.checkEntryCount(rows: m, columns: n)
+            return Tensor(shape: [m, n], repeating: 1)
+        }
+    }
+
+    // MARK: - Sizes and values
+
+    /// The size of `dimension`: a literal's value, or the size given to a symbol.
+    ///
+    /// - Throws: ``EvaluationError`` for a symbol without a size, or a size outside
+    ///   `1...maximumDimension`.
+    public func size(of dimension: Dimension) throws -> Int {
+        let size: Int
+        switch dimension {
+        case .fixed(let value):
+            size = value
+        case .named(let name):
+            guard let value = sizes[name] else { throw EvaluationError(.unknownDimension(name)) }
+            size = value
+        }
+        guard (1...Evaluator.maximumDimension).contains(size) else {
+            throw EvaluationError(.invalidSize(dimension: dimension.description, size: size))
+        }
+        return size
+    }
+
+    /// `(rows, columns)` of `shape` at these sizes.
+    public func size(of shape: Shape) throws -> (rows: Int, columns: Int) {
+        try (size(of: shape.rows), size(of: shape.columns))
+    }
+
+    /// The value of the variable `name` as an order-2 tensor.
+    private func value(of name: String) throws -> Tensor {
+        guard let value = values[name] else { throw EvaluationError(.unknownVariable(name)) }
+        switch value.order {
+        case 0: return value.reshaped([1, 1])
+        case 1: return value.reshaped([value.shape[0], 1])
+        case 2: return value
+        default: throw EvaluationError(.invalidValue(name: name, shape: value.shape))
+        }
+    }
+
+    /// Throws unless a `rows × columns` value has at most ``maximumEntryCount`` entries.
+    static func checkEntryCount(rows: Int, columns: Int) throws {
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, count <= maximumEntryCount else {
+            throw EvaluationError(.tooLarge(rows: rows, columns: columns))
+        }
+    }
+
+    // MARK: - Operators
+
+    /// `A ∘ B` entry by entry for equal shapes (`+`, `-`).
+    private func sameShape(_ operation: String, _ a: Tensor, _ b: Tensor,
+                           _ combine: (Double, Double) -> Double) throws -> Tensor {
+        guard a.shape == b.shape else {
+            throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+        }
+        return a.zipWith(b, combine)
+    }
+
+    /// `A ∘ B` entry by entry for equal shapes, or with a `1×1` side applied to every entry
+    /// of the other (`.*`, `./`).
+    private func broadcast(_ operation: String, _ a: Tensor, _ b: Tensor,
+                           _ combine: (Double, Double) -> Double) throws -> Tensor {
+        if a.shape == b.shape { return a.zipWith(b, combine) }
+        if a.isScalarValue {
+            let s = a.scalarValue
+            return b.map { combine(s, $0) }
+        }
+        if b.isScalarValue {
+            let s = b.scalarValue
+            return a.map { combine($0, s) }
+        }
+        throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+    }
+
+    /// `A*B`: scaling when either side is `1×1`, else the matrix product.
+    private func product(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.isScalarValue {
+            let s = a.scalarValue
+            return b.map { s * $0 }
+        }
+        if b.isScalarValue {
+            let s = b.scalarValue
+            return a.map { $0 * s }
+        }
+        guard a.columns == b.rows else {
+            throw EvaluationError(.shapeMismatch(operation: "*", left: a.shape, right: b.shape))
+        }
+        try Evaluator.checkEntryCount(rows: a.rows, columns: b.columns)
+        return a.matrixProduct(b)
+    }
+
+    // MARK: - Functions
+
+    /// `f(M)` for a built-in or declared function.
+    private func apply(_ function: MatrixFunction, to m: Tensor) throws -> Tensor {
+        switch function {
+        case .trace:
+            try requireSquare(function, m)
+            return .scalar(m.trace)
+        case .determinant:
+            try requireSquare(function, m)
+            return .scalar(m.determinant)
+        case .logDeterminant:
+            try requireSquare(function, m)
+            return .scalar(m.logDeterminant)
+        case .inverse:
+            try requireSquare(function, m)
+            return m.inverse()
+        case .sum:
+            return .scalar(m.scalars.reduce(0, +))
+        case .norm2:
+            return .scalar(m.frobeniusNorm)
+        case .diagonalMatrix:
+            guard m.columns == 1 else { throw EvaluationError(.notVector(operation: function.name, shape: m.shape)) }
+            try Evaluator.checkEntryCount(rows: m.rows, columns: m.rows)
+            var result = Tensor(shape: [m.rows, m.rows], repeating: 0)
+            for i in 0..<m.rows { result[i, i] = m.scalars[i] }
+            return result
+        case .diagonalVector:
+            try requireSquare(function, m)
+            return .vector((0..<m.rows).map { m[$0, $0] })
+        case .elementwise(let elementwise):
+            return m.map(Evaluator.function(elementwise))
+        case .declaredElementwise(let name):
+            return StandInFunctions.elementwise(name, m)
+        case .declaredElementwiseDerivative(let name):
+            return StandInFunctions.elementwiseDerivative(name, m)
+        case .declaredScalar(let name):
+            return .scalar(StandInFunctions.scalar(name, m))
+        case .declaredScalarGradient(let name):
+            return StandInFunctions.scalarGradient(name, m)
+        }
+    }
+
+    /// Throws unless `m` is square.
+    private func requireSquare(_ function: MatrixFunction, _ m: Tensor) throws {
+        guard m.rows == m.columns else {
+            throw EvaluationError(.notSquare(operation: function.name, shape: m.shape))
+        }
+    }
+
+    /// The scalar function behind a built-in element-wise function.
+    static func function(_ function: ElementwiseFunction) -> @Sendable (Double) -> Double {
+        switch function {
+        case .exp: return { Foundation.exp($0) }
+        case .log: return { Foundation.log($0) }
+        case .sin: return { Foundation.sin($0) }
+        case .cos: return { Foundation.cos($0) }
+        case .tanh: return { Foundation.tanh($0) }
+        case .sqrt: return { Foundation.sqrt($0) }
+        case .abs: return { Swift.abs($0) }
+        // ½(1 + tanh(x/2)) equals 1/(1 + e^(−x)) and never overflows for large |x|.
+        case .sigmoid: return { 0.5 * (1 + Foundation.tanh(0.5 * $0)) }
+        // NaN stays NaN, as NumPy's `maximum`.
+        case .relu: return { $0.isNaN ? $0 : Swift.max($0, 0) }
+        // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): no overflow for large x, no loss for
+        // very negative x (NumPy's `logaddexp(0, x)`).
+        case .softplus: return { $0.isNaN ? $0 : Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// Central finite differences: the numeric Jacobian that derivatives are checked against.
+
+import Foundation
+
+/// Numeric derivatives by central differences, as the corpus checker's `fd_jacobian`.
+public enum FiniteDifferences {
+    /// The relative step: entry `x` is perturbed by `h = relativeStep · max(1, |x|)`.
+    ///
+    /// Central differences have truncation error `O(h²)` and rounding error `O(ε/h)`;
+    /// `h ≈ 1e-6` (about `ε^⅓` for `ε ≈ 2.2e-16`, scaled by the entry's magnitude) balances the
+    /// two near `1e-10` relative, far below the `1e-5` tolerance of verification. It is the
+    /// corpus checker's step, so both see the same numbers.
+    public static let relativeStep = 1e-6
+
+    /// The Jacobian of `expr` with respect to every entry of the variable `name` at the
+    /// evaluator's values, by central differences:
+    /// `J[f…, x…] ≈ (f(x + h·e_x…) − f(x − h·e_x…)) / 2h`, with `h = 1e-6·max(1, |x…|)`.
+    ///
+    /// The result has the axes of the expression's value followed by the axes of the variable,
+    /// each as ``Tensor/axes`` (and ``Shape/axes``) give them: none for a scalar, one for a
+    /// vector or a row vector, two for a matrix. So a scalar by a matrix is a matrix shaped
+    /// like the variable (the gradient), a vector by a vector is the matrix
+    /// `J[i,j] = ∂f_i/∂x_j`, a scalar by a scalar is a scalar (order 0), and a matrix by a
+    /// matrix has order 4.
+    ///
+    /// Every entry is perturbed on its own, also for a symmetric variable: `S[i,j]` and
+    /// `S[j,i]` count as independent, as in the corpus (its symmetric cases have symmetric
+    /// gradients, so both conventions agree there).
+    ///
+    /// - Throws: ``EvaluationError`` when `name` has no value, when `expr` cannot be
+    ///   evaluated, or when the Jacobian would be too large.
+    public static func jacobian(of expr: MatrixExpr, withRespectTo name: String,
+                                at evaluator: Evaluator) throws -> Tensor {
+        guard let original = evaluator.values[name] else { throw EvaluationError(.unknownVariable(name)) }
+        // The evaluator accepts order 0 and 1 values too; evaluating the variable itself gives
+        // its order-2 form, whose row-major entries are the same.
+        let x = try evaluator.evaluate(.variable(name))
+        let f = try evaluator.evaluate(expr)
+        let (functionCount, overflow) = f.count.multipliedReportingOverflow(by: x.count)
+        guard !overflow, functionCount <= Evaluator.maximumEntryCount else {
+            throw EvaluationError(.tooLarge(rows: f.count, columns: x.count))
+        }
+
+        var result = Tensor(shape: f.axes + x.axes, repeating: 0)
+        var perturbed = evaluator
+        for k in 0..<x.count {
+            let entry = x.scalars[k]
+            let h = relativeStep * max(1, Swift.abs(entry))
+            var plus = original
+            plus.scalars[k] = entry + h
+            perturbed.values[name] = plus
+            let fPlus = try perturbed.evaluate(expr)
+            var minus = original
+            minus.scalars[k] = entry - h
+            perturbed.values[name] = minus
+            let fMinus = try perturbed.evaluate(expr)
+            precondition(fPlus.shape == f.shape && fMinus.shape == f.shape,
+                         "the shape of a value changed with the values of its variables")
+            // Squeezing axes of size 1 keeps the row-major order, so entry i of f's value and
+            // entry k of the variable meet at offset i·count(x) + k.
+            for i in 0..<f.count {
+                result.scalars[i * x.count + k] = (fPlus.scalars[i] - fMinus.scalars[i]) / (2 * h)
+            }
+        }
+        return result
+    }
+}
