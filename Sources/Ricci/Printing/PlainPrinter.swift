@@ -116,9 +116,8 @@ public enum PlainPrinter {
         case .add(let a, _), .subtract(let a, _), .multiply(let a, _), .hadamard(let a, _),
             .elementwiseDivide(let a, _), .divide(let a, _):
             return startsWithMinus(a)
-        case .power(let a, _), .elementwisePower(let a, _), .transpose(let a):
+        case .power, .elementwisePower, .transpose:
             // A negative base is parenthesised, so the text starts with `(`.
-            _ = a
             return false
         case .variable, .apply, .identity, .ones: return false
         }
