@@ -1,0 +1,238 @@
+// Matrix-level simplification: named rewrite rules on sums of products, one fixpoint driver.
+
+/// A rewrite rule on a sum of products, by name. `rewrite` returns the new sum, or `nil`
+/// when the rule does not apply. Every rule makes the written result shorter.
+struct SimplificationRule: Sendable {
+    /// Kebab-case name shown by `--steps`.
+    let name: String
+    let rewrite: @Sendable (MatrixSimplifier, SumForm, Shape) -> SumForm?
+}
+
+/// One applied rule: its name and the sum before and after, as expressions.
+struct SimplificationStep {
+    let rule: String
+    let before: ExprID
+    let after: ExprID
+}
+
+/// Rewrites sums of products into compact matrix expressions, applying ``rules`` in order
+/// until none applies (a fixpoint) or the budget of rule applications is spent. Never
+/// multiplies out a product of sums: every rule only merges, factors out, or transposes.
+final class MatrixSimplifier {
+    /// Why the driver stopped.
+    enum StopReason: String {
+        /// No rule applies.
+        case fixpoint
+        /// The budget of rule applications ran out; the result is right but maybe not minimal.
+        case budgetExhausted = "budget exhausted"
+    }
+
+    let table: ExpressionTable
+    /// Rule applications left; shared by the nested sums of one simplification.
+    private(set) var budget: Int
+    /// Applied rules, when recording (for `--steps`).
+    private(set) var steps: [SimplificationStep] = []
+    private let recording: Bool
+    /// `.budgetExhausted` once the budget ran out, else `.fixpoint`.
+    private(set) var stopReason = StopReason.fixpoint
+
+    /// A simplifier over `table` allowed `budget` rule applications.
+    init(table: ExpressionTable, budget: Int = 256, recording: Bool = false) {
+        self.table = table
+        self.budget = budget
+        self.recording = recording
+    }
+
+    /// The rules, in the order they are tried.
+    static let rules: [SimplificationRule] = [
+        mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
+        pullCommonCoefficient,
+    ]
+
+    /// The sum as one compact expression of shape `shape`.
+    func simplify(_ sum: SumForm, shape: Shape) -> ExprID {
+        simplify(sum, shape: shape, collectingTransposes: true)
+    }
+
+    private func simplify(_ sum: SumForm, shape: Shape, collectingTransposes: Bool) -> ExprID {
+        var current = sum.map(normalized)
+        rewriting: while true {
+            for rule in Self.rules {
+                guard budget > 0 else {
+                    stopReason = .budgetExhausted
+                    break rewriting
+                }
+                if let next = rule.rewrite(self, current, shape) {
+                    budget -= 1
+                    if recording {
+                        steps.append(SimplificationStep(
+                            rule: rule.name, before: table.expression(of: current, shape: shape),
+                            after: table.expression(of: next, shape: shape)))
+                    }
+                    current = next
+                    continue rewriting
+                }
+            }
+            break
+        }
+        let written = table.expression(of: current, shape: shape)
+        guard collectingTransposes, current.count > 1, shape.kind == .matrix else { return written }
+        // collect-transposes: Σ tₖ = (Σ tₖ')' — kept when the transposed sum is shorter,
+        // as `(X*B + B*X)'` is shorter than `B'*X' + X'*B'`.
+        let transposedSum = current.map(table.transposed)
+        let inner = simplify(transposedSum, shape: shape.transposed, collectingTransposes: false)
+        let collected = table.transpose(inner)
+        guard table.operatorCount(collected) < table.operatorCount(written) else { return written }
+        if recording {
+            steps.append(SimplificationStep(rule: "collect-transposes", before: written, after: collected))
+        }
+        return collected
+    }
+
+    /// Equal scalar factors merged (`s s⁻¹ = 1`, `s s = s²`), numeric scalars folded.
+    private func normalized(_ term: ProductTerm) -> ProductTerm {
+        var merged: [LiftedTerm.ScalarPower] = []
+        for scalar in term.scalars.sorted() {
+            if let last = merged.last, last.base == scalar.base {
+                merged[merged.count - 1].exponent = last.exponent + scalar.exponent
+            } else {
+                merged.append(scalar)
+            }
+        }
+        return ProductTerm(
+            coefficient: term.coefficient, scalars: merged.filter { !$0.exponent.isZero }, chain: term.chain)
+    }
+
+    // MARK: Rules
+
+    /// `merge-like-terms`: `c₁ B + c₂ B = (c₁ + c₂) B`, dropping terms that cancel.
+    /// Shrinks: removes at least one term.
+    static let mergeLikeTerms = SimplificationRule(name: "merge-like-terms") { _, sum, _ in
+        var positions: [ProductTerm.Body: Int] = [:]
+        var merged: SumForm = []
+        for term in sum {
+            if let at = positions[term.body] {
+                merged[at].coefficient += term.coefficient
+            } else {
+                positions[term.body] = merged.count
+                merged.append(term)
+            }
+        }
+        let result = merged.filter { !$0.coefficient.isZero }
+        return result.count < sum.count ? result : nil
+    }
+
+    /// `factor-left-multiplier`: `A B + A C = A (B + C)`, also with coefficients and scalars
+    /// (`k A B + k A C = k A (B + C)`, `p A B + q A C = A (p B + q C)`); the multiplier shared
+    /// by most terms first. Shrinks: the common factor is written once instead of k ≥ 2 times.
+    static let factorLeftMultiplier = SimplificationRule(name: "factor-left-multiplier") { simplifier, sum, shape in
+        simplifier.factorCommonLink(sum, shape: shape, fromLeft: true)
+    }
+
+    /// `factor-right-multiplier`: `B A + C A = (B + C) A`. Shrinks as the left one.
+    static let factorRightMultiplier = SimplificationRule(name: "factor-right-multiplier") { simplifier, sum, shape in
+        simplifier.factorCommonLink(sum, shape: shape, fromLeft: false)
+    }
+
+    /// `pull-common-scalar`: `s A + s B = s (A + B)` for a scalar factor `s` shared by at
+    /// least two terms. Shrinks: `s` is written once.
+    static let pullCommonScalar = SimplificationRule(name: "pull-common-scalar") { simplifier, sum, shape in
+        guard sum.count >= 2 else { return nil }
+        var counts: [LiftedTerm.ScalarPower: Int] = [:]
+        for term in sum { for scalar in Set(term.scalars) { counts[scalar, default: 0] += 1 } }
+        // The scalar shared by most terms; among equals, the first in the fixed order.
+        let shared = counts.filter { $0.value >= 2 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        guard let scalar = shared.first?.key else { return nil }
+        var group: SumForm = []
+        var rest: SumForm = []
+        for term in sum {
+            if let at = term.scalars.firstIndex(of: scalar) {
+                var inner = term
+                inner.scalars.remove(at: at)
+                group.append(inner)
+            } else {
+                rest.append(term)
+            }
+        }
+        var factored = simplifier.combined(group, shape: shape)
+        factored.scalars = (factored.scalars + [scalar]).sorted()
+        return rest + [factored]
+    }
+
+    /// `pull-common-coefficient`: `2 A + 2 B = 2 (A + B)`, `−A − B = −(A + B)`, for a sum whose
+    /// coefficients are all multiples of one number other than 1. Shrinks: the number is
+    /// written once.
+    static let pullCommonCoefficient = SimplificationRule(name: "pull-common-coefficient") { simplifier, sum, shape in
+        guard sum.count >= 2, let common = commonFactor(sum.map(\.coefficient)), !common.isOne else { return nil }
+        let inner = sum.map { ProductTerm(coefficient: $0.coefficient / common, scalars: $0.scalars, chain: $0.chain) }
+        var factored = simplifier.combined(inner, shape: shape)
+        factored.coefficient *= common
+        return [factored]
+    }
+
+    /// The largest number dividing every coefficient to an integer (the greatest common
+    /// divisor for integers), negative when every coefficient is; `nil` when it is 1.
+    private static func commonFactor(_ coefficients: [Rational]) -> Rational? {
+        guard let first = coefficients.first else { return nil }
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? abs(a) : gcd(b, a % b) }
+        var numerator = abs(first.numerator)
+        var denominator = first.denominator
+        for value in coefficients.dropFirst() {
+            numerator = gcd(numerator, abs(value.numerator))
+            denominator = denominator / gcd(denominator, value.denominator) * value.denominator
+            if denominator > 1 << 40 { return nil }
+        }
+        var common = Rational(numerator, denominator)
+        if coefficients.allSatisfy(\.isNegative) { common = -common }
+        return common.isOne ? nil : common
+    }
+
+    // MARK: Helpers of the rules
+
+    /// Groups the terms that share the link shared by most terms at the chosen end, and
+    /// writes them as that link times the simplified sum of what is left.
+    private func factorCommonLink(_ sum: SumForm, shape: Shape, fromLeft: Bool) -> SumForm? {
+        func end(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
+            guard term.chain.count >= 2 else { return nil }
+            return fromLeft ? term.chain.first : term.chain.last
+        }
+        var counts: [ExpressionTable.ChainLink: Int] = [:]
+        var order: [ExpressionTable.ChainLink] = []
+        for term in sum {
+            guard let link = end(term) else { continue }
+            if counts[link] == nil { order.append(link) }
+            counts[link, default: 0] += 1
+        }
+        guard let link = order.max(by: { counts[$0]! < counts[$1]! }), counts[link]! >= 2 else { return nil }
+        var group: SumForm = []
+        var rest: SumForm = []
+        for term in sum {
+            if end(term) == link {
+                var inner = term
+                if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
+                group.append(inner)
+            } else {
+                rest.append(term)
+            }
+        }
+        let linkShape = table.shape(link.id)
+        let linkRows = link.transposed ? linkShape.columns : linkShape.rows
+        let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
+        let innerShape = fromLeft ? Shape(linkColumns, shape.columns) : Shape(shape.rows, linkRows)
+        var factored = combined(group, shape: innerShape)
+        if fromLeft {
+            factored.chain.insert(link, at: 0)
+        } else {
+            factored.chain.append(link)
+        }
+        return rest + [factored]
+    }
+
+    /// A sum simplified into one product term: the term itself when the sum collapses to one,
+    /// else one link (or scalar) holding the simplified sum.
+    func combined(_ sum: SumForm, shape: Shape) -> ProductTerm {
+        let expression = simplify(sum, shape: shape, collectingTransposes: true)
+        let term = table.productTerm(expression)
+        return term
+    }
+}

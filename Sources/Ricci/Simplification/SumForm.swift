@@ -1,0 +1,138 @@
+// A sum of products of matrices: the form the matrix-level rules rewrite.
+
+/// One term of a ``SumForm``: `coefficient × Π scalarᵉ × L₁ L₂ … Lₙ`, where the links are
+/// atoms (anything that is not a product, a scalar or a negation), each possibly transposed.
+/// An empty chain is a scalar term.
+struct ProductTerm: Hashable {
+    var coefficient: Rational
+    /// Scalar factors, kept sorted so equal terms compare equal.
+    var scalars: [LiftedTerm.ScalarPower]
+    var chain: [ExpressionTable.ChainLink]
+
+    /// The term without its coefficient: what two like terms share.
+    var body: Body { Body(scalars: scalars, chain: chain) }
+
+    struct Body: Hashable {
+        var scalars: [LiftedTerm.ScalarPower]
+        var chain: [ExpressionTable.ChainLink]
+    }
+}
+
+/// A sum of ``ProductTerm``s with a fixed shape.
+typealias SumForm = [ProductTerm]
+
+extension ExpressionTable {
+    /// `id` as one product term: numbers and negations into the coefficient, scalar factors
+    /// and divisions by scalars into the scalars, the non-scalar factors of nested products
+    /// (with transposes pushed onto them, `(A B)' = B' A'`) into the chain.
+    func productTerm(_ id: ExprID) -> ProductTerm {
+        var term = ProductTerm(coefficient: .one, scalars: [], chain: [])
+        decompose(id, transposed: false, into: &term)
+        term.scalars.sort { ($0.base, $0.exponent) < ($1.base, $1.exponent) }
+        return term
+    }
+
+    private func decompose(_ id: ExprID, transposed: Bool, into term: inout ProductTerm) {
+        switch self[id] {
+        case .number(let value):
+            term.coefficient *= value
+        case .negate(let a):
+            term.coefficient = -term.coefficient
+            decompose(a, transposed: transposed, into: &term)
+        case .multiply(let a, let b):
+            let (first, second) = transposed ? (b, a) : (a, b)
+            decompose(first, transposed: transposed, into: &term)
+            decompose(second, transposed: transposed, into: &term)
+        case .divide(let a, let s):
+            decompose(a, transposed: transposed, into: &term)
+            addScalar(s, exponent: .minusOne, to: &term)
+        case .transpose(let a):
+            decompose(a, transposed: !transposed, into: &term)
+        default:
+            if shape(id).isScalar {
+                addScalar(id, exponent: .one, to: &term)
+            } else {
+                term.chain.append(ChainLink(id: id, transposed: transposed && !isSymmetric(id)))
+            }
+        }
+    }
+
+    private func addScalar(_ id: ExprID, exponent: Rational, to term: inout ProductTerm) {
+        if let value = numberValue(id) {
+            if let power = value.power(exponent) {
+                term.coefficient *= power
+                return
+            }
+        }
+        if case .power(let base, let inner) = self[id] {
+            term.scalars.append(LiftedTerm.ScalarPower(base: base, exponent: inner * exponent))
+        } else {
+            term.scalars.append(LiftedTerm.ScalarPower(base: id, exponent: exponent))
+        }
+    }
+
+    /// The same value transposed: chain reversed with every link transposed.
+    func transposed(_ term: ProductTerm) -> ProductTerm {
+        ProductTerm(coefficient: term.coefficient, scalars: term.scalars, chain: transposedChain(term.chain))
+    }
+
+    /// The term as an expression: coefficient and scalars in front, the chain in its
+    /// cheapest order, one division by the scalars with negative exponents.
+    func expression(of term: ProductTerm) -> ExprID {
+        var factors = [number(term.coefficient)]
+        var denominators: [ExprID] = []
+        for scalar in term.scalars {
+            if scalar.exponent.isNegative {
+                denominators.append(power(scalar.base, -scalar.exponent))
+            } else {
+                factors.append(power(scalar.base, scalar.exponent))
+            }
+        }
+        let value = product(factors + [chainProduct(term.chain)].compactMap { $0 })
+        guard let first = denominators.first else { return value }
+        return intern(.divide(value, denominators.dropFirst().reduce(first) { multiply($0, $1) }))
+    }
+
+    /// The product of a chain written with fewer operators: `B'*X'` or `(X*B)'`; `nil` for an
+    /// empty chain.
+    func chainProduct(_ chain: [ChainLink]) -> ExprID? {
+        guard !chain.isEmpty else { return nil }
+        let forward = product(chain.map { $0.transposed ? transpose($0.id) : $0.id })
+        guard chain.contains(where: \.transposed) else { return forward }
+        let backward = transpose(product(transposedChain(chain).map { $0.transposed ? transpose($0.id) : $0.id }))
+        return operatorCount(backward) < operatorCount(forward) ? backward : forward
+    }
+
+    /// The sum as an expression: positive terms first (so that it does not open with a minus
+    /// where it need not), then the rest as subtractions; zero as `0` or `0*ones(m,n)`.
+    func expression(of sum: SumForm, shape: Shape) -> ExprID {
+        let ordered = sum.filter { !$0.coefficient.isNegative } + sum.filter { $0.coefficient.isNegative }
+        guard let first = ordered.first else {
+            return shape.isScalar ? number(.zero) : multiply(number(.zero), ones(shape))
+        }
+        var value = expression(of: first)
+        for term in ordered.dropFirst() {
+            if term.coefficient.isNegative {
+                var positive = term
+                positive.coefficient = -term.coefficient
+                value = subtract(value, expression(of: positive))
+            } else {
+                value = add(value, expression(of: term))
+            }
+        }
+        return value
+    }
+
+    /// The number of operator nodes of the tree of `id` (shared sub-trees counted each time
+    /// they are written, as a printed result shows them).
+    func operatorCount(_ id: ExprID) -> Int {
+        switch self[id] {
+        case .number, .variable: return 0
+        case let node: return 1 + node.children.reduce(0) { $0 + operatorCount($1) }
+        }
+    }
+}
+
+extension LiftedTerm.ScalarPower: Comparable {
+    static func < (a: Self, b: Self) -> Bool { (a.base, a.exponent) < (b.base, b.exponent) }
+}
