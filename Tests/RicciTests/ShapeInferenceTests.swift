@@ -1,5 +1,9 @@
 // Shape checking and inference: shapes, inferred variables, and positioned shape errors.
 
+// Scoped imports: Foundation's `Dimension` would hide Ricci's.
+import class Foundation.Bundle
+import struct Foundation.Data
+import class Foundation.JSONSerialization
 import Testing
 @testable import Ricci
 
@@ -158,6 +162,64 @@ import Testing
             functions: RandomExpressions.declarations.functions)
         #expect(try CheckedExpression(expression, declarations: redeclared).shape == inferred.shape,
                 "seed \(seed): \(text)")
+    }
+
+    // MARK: The public corpus
+
+    /// Every expression of the public corpus, and every derivative stated in matrix form,
+    /// parses and checks under the case's declarations, with the shape the derivative must
+    /// have: a gradient the variable's, a Hessian `n×n` for a vector of length `n`, a
+    /// Jacobian by a scalar the expression's, a vector-by-vector Jacobian `m×n`.
+    @Test func publicCorpusParsesAndChecks() throws {
+        let url = try #require(Bundle.module.url(
+            forResource: "public-corpus", withExtension: "json", subdirectory: "Fixtures"))
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let cases = try #require(root["cases"] as? [[String: Any]])
+        #expect(cases.count == 64)
+        for entry in cases {
+            let id = entry["id"] as? String ?? "?"
+            guard let vars = entry["vars"] as? [String: Any], let text = entry["expr"] as? String,
+                let wrt = entry["wrt"] as? String, let kind = entry["kind"] as? String
+            else {
+                Issue.record("\(id): malformed case")
+                continue
+            }
+            let declarations = try Self.corpusDeclarations(vars)
+            let expression = try CheckedExpression(parsing: text, declarations: declarations)
+            #expect(expression.environment.variables.values.allSatisfy { $0.isDeclared }, "\(id)")
+            let variable = try #require(expression.environment.variables[wrt], "\(id)")
+            let expectedShape: Shape?
+            switch (kind, entry["expected_form"] as? String) {
+            case ("gradient", _):
+                expectedShape = variable.shape
+            case ("hessian", _):
+                expectedShape = Shape(variable.shape.rows, variable.shape.rows)
+                let gradientText = try #require(entry["gradient"] as? String, "\(id)")
+                let gradient = try CheckedExpression(parsing: gradientText, declarations: declarations)
+                #expect(gradient.shape == variable.shape, "\(id)")
+            case ("jacobian", "matrix"):
+                expectedShape = variable.shape.isScalar
+                    ? expression.shape : Shape(expression.shape.rows, variable.shape.rows)
+            default:
+                expectedShape = nil  // index notation: not an expression of the language
+            }
+            guard let expectedShape else { continue }
+            let derivativeText = try #require(entry["expected"] as? String, "\(id)")
+            let derivative = try CheckedExpression(parsing: derivativeText, declarations: declarations)
+            #expect(derivative.shape == expectedShape, "\(id)")
+        }
+    }
+
+    /// A corpus case's `vars`: `"X": ["m","k"]`, or `{"shape": [...], "property": "spd"}`.
+    static func corpusDeclarations(_ vars: [String: Any]) throws -> Declarations {
+        let texts = try vars.keys.sorted().map { name -> String in
+            let value = vars[name]
+            let shape = value as? [String] ?? (value as? [String: Any])?["shape"] as? [String]
+            let dimensions = try #require(shape, "the shape of \(name)")
+            let property = ((value as? [String: Any])?["property"] as? String).map { ":" + $0 } ?? ""
+            return "\(name):\(dimensions.joined(separator: ","))\(property)"
+        }
+        return try Declarations(parsingVariables: texts, functions: [])
     }
 
     // MARK: Errors
