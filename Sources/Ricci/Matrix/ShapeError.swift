@@ -9,7 +9,7 @@
 public struct ShapeError: RicciError, Hashable {
     /// A sub-expression and its shape, as a message shows them.
     public struct Operand: Hashable, Sendable {
-        /// The sub-expression's text.
+        /// The sub-expression's text; a sum that is an operand is in parentheses.
         public let text: String
         /// Its shape; dimensions not yet inferred carry the names they would get.
         public let shape: Shape
@@ -66,10 +66,8 @@ public struct ShapeError: RicciError, Hashable {
             return "shapes differ in \(expression): \(Self.describe(left)), \(Self.describe(right))"
         case .scalarAndNonScalar(let expression, let scalar, let other):
             let ones = PlainPrinter.print(.ones(other.shape.rows, other.shape.columns))
-            // A sum as the factor needs parentheses: `(a + b)*ones(m)`.
-            let factor = scalar.text.contains(" ") ? "(\(scalar.text))" : scalar.text
             return "cannot add a scalar and a non-scalar in \(expression): \(Self.describe(scalar)), "
-                + "\(Self.describe(other)); to put \(scalar.text) in every entry, write \(factor)*\(ones)"
+                + "\(Self.describe(other)); to put \(scalar.text) in every entry, write \(scalar.text)*\(ones)"
         case .innerDimensions(let expression, let left, let right):
             return "inner dimensions differ in \(expression): \(Self.describe(left)), \(Self.describe(right))"
         case .divisorNotScalar(let expression, let divisor):

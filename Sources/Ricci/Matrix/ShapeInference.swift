@@ -298,7 +298,7 @@ struct ShapeInference {
         case .diagonalMatrix:
             guard unify(argument.columns, .one) else {
                 throw ShapeError.notColumnVector(
-                    function.name, text(expression, index), argument: operand(argumentExpression, index + 1, argument), at: range(index))
+                    function.name, text(expression, index), argument: operand(argumentExpression, index + 1, argument, isArgument: true), at: range(index))
             }
             return InferredShape(rows: argument.rows, columns: argument.rows)
         case .elementwise:
@@ -323,7 +323,7 @@ struct ShapeInference {
         guard unify(argument.rows, argument.columns) else {
             throw ShapeError.notSquare(
                 function.name, text(expression, index),
-                argument: operand(argumentExpression, index + 1, argument), at: range(index))
+                argument: operand(argumentExpression, index + 1, argument, isArgument: true), at: range(index))
         }
     }
 
@@ -370,11 +370,21 @@ struct ShapeInference {
         return PlainPrinter.print(expression)
     }
 
-    /// A sub-expression and its shape as it stands, unknowns named as they would be now.
-    private func operand(_ expression: MatrixExpr, _ index: Int, _ inferred: InferredShape)
-        -> ShapeError.Operand
-    {
-        ShapeError.Operand(text: text(expression, index), shape: shape(inferred, names: freshNames()))
+    /// A sub-expression and its shape as it stands, unknowns named as they would be now. An
+    /// operand that is a sum is shown in parentheses (`(X - Y) is m×n`), as it is written,
+    /// unless it is a function's argument, whose parentheses are the call's.
+    private func operand(
+        _ expression: MatrixExpr, _ index: Int, _ inferred: InferredShape, isArgument: Bool = false
+    ) -> ShapeError.Operand {
+        var text = text(expression, index)
+        switch expression {
+        case .add, .subtract:
+            if !isArgument { text = "(\(text))" }
+        case .number, .variable, .negate, .multiply, .hadamard, .elementwiseDivide, .divide, .power,
+            .elementwisePower, .transpose, .apply, .identity, .ones:
+            break
+        }
+        return ShapeError.Operand(text: text, shape: shape(inferred, names: freshNames()))
     }
 }
 
