@@ -10,9 +10,10 @@ extension IndexContext {
     /// node's adjoint is complete when it is used; a child `C` of `N` receives
     /// `Σ_n N̄[n] ∂N[n]/∂C[c]`, the local derivative taken in index notation with `C` as the
     /// variable (other children constant) and its deltas contracted. An adjoint that is one
-    /// product term is passed down as its factors; an adjoint that is a sum is lifted to one
-    /// matrix expression first and passed down as a single factor, so it appears once in the
-    /// result instead of being multiplied into every term below it.
+    /// product term is passed down as its factors. An adjoint that is a sum, at a node whose
+    /// local derivative has several terms, is lifted to one matrix expression first and passed
+    /// down as a single factor, so it appears once in the result instead of being multiplied
+    /// into every term below it.
     func reverseGradient(of root: ExprID, withRespectTo variable: String, variableIndices: [Index]) throws -> [Term] {
         let order = reverseTopologicalOrder(from: root, dependingOn: variable)
         guard let leaf = order.last, case .variable(variable) = table[leaf] else { return [] }
@@ -23,18 +24,28 @@ extension IndexContext {
             let adjoint = merged(adjoints[node] ?? [], free: nodeIndices)
             adjoints[node] = nil
             if adjoint.isEmpty { continue }
-            let seeds = closedAdjoint(adjoint, of: node, indices: nodeIndices)
+            // The local derivatives ∂N[n]/∂C[c] for every child C that depends on the variable.
+            var locals: [(child: ExprID, indices: [Index], terms: [Term])] = []
             var seen = Set<ExprID>()
             for child in table[node].children where seen.insert(child).inserted && table.depends(child, on: variable) {
                 let childIndices = freeIndices[child] ?? freshIndices(for: child)
                 freeIndices[child] = childIndices
                 let target = DerivativeTarget(node: child, indices: childIndices, recursive: false, variable: variable)
-                let local = try derivative(of: node, at: nodeIndices, target)
-                let childFree = Set(childIndices)
+                locals.append((child, childIndices, try derivative(of: node, at: nodeIndices, target)))
+            }
+            // A sum is closed into one factor only where it would otherwise be copied into
+            // several terms; passed through one term, its terms stay open and can still meet
+            // and merge with terms arriving by other paths.
+            let copies = locals.reduce(0) { $0 + $1.terms.count }
+            let seeds = copies > 1
+                ? closedAdjoint(adjoint, of: node, indices: nodeIndices)
+                : adjoint.map { refreshed($0, free: Set(nodeIndices)) }
+            for local in locals {
+                let childFree = Set(local.indices)
                 for seed in seeds {
-                    for term in local {
+                    for term in local.terms {
                         if let contribution = contracted(product(seed, term), free: childFree) {
-                            adjoints[child, default: []].append(contribution)
+                            adjoints[local.child, default: []].append(contribution)
                         }
                     }
                 }

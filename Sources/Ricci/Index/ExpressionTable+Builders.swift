@@ -30,11 +30,13 @@ extension ExpressionTable {
     }
 
     /// `a*b` (matrix product, or scaling when a side is a scalar), with `1*b = b`, `a*1 = a`,
-    /// numbers multiplied, and `I*b = b`, `a*I = a`.
+    /// numbers multiplied, and `I*B = B`, `A*I = A` for a matrix product (`s*I` keeps its `I`:
+    /// it is what makes the result a matrix).
     func multiply(_ a: ExprID, _ b: ExprID) -> ExprID {
         if let x = numberValue(a), let y = numberValue(b) { return number(x * y) }
-        if numberValue(a) == .one || isIdentity(a) { return b }
-        if numberValue(b) == .one || isIdentity(b) { return a }
+        let product = !shape(a).isScalar && !shape(b).isScalar
+        if numberValue(a) == .one || (isIdentity(a) && product) { return b }
+        if numberValue(b) == .one || (isIdentity(b) && product) { return a }
         if numberValue(a) == .minusOne { return negate(b) }
         if numberValue(b) == .minusOne { return negate(a) }
         return intern(.multiply(a, b))

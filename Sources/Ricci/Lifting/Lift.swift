@@ -184,13 +184,16 @@ extension IndexContext {
         }
     }
 
-    /// The scalar `Σ_v Π weights[v]`: `uᵀw` for two weights, `sum(w)` for one, the range
+    /// The scalar `Σ_v Π weights[v]`: `uᵀw` for two weights, `sum(w)` for one (`tr(M)` for the
+    /// diagonal of `M`), the range
     /// `n = tr(I(n))` for none.
     private func collapse(_ weights: [ExprID], over vertex: Index) -> ExprID {
         switch weights.count {
         case 0:
             return table.apply(.trace, table.intern(.identity(vertex.range)))
         case 1:
+            // Σ_i M[i,i] is tr(M).
+            if case .apply(.diagonalVector, let matrix) = table[weights[0]] { return table.apply(.trace, matrix) }
             return table.apply(.sum, weights[0])
         default:
             let rest = weights.dropFirst().dropFirst().reduce(weights[1], table.hadamard)

@@ -45,8 +45,8 @@ final class MatrixSimplifier {
 
     /// The rules, in the order they are tried.
     static let rules: [SimplificationRule] = [
-        mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
-        pullCommonCoefficient,
+        cancelInverses, mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
+        pullCommonCoefficient, expandEntrywisePolynomial,
     ]
 
     /// The sum as one compact expression of shape `shape`.
@@ -104,6 +104,20 @@ final class MatrixSimplifier {
     }
 
     // MARK: Rules
+
+    /// `cancel-inverse`: `A⁻¹ A = A A⁻¹ = I` inside a product, also transposed
+    /// (`A⁻ᵀ Aᵀ = I`), and `(P₁ … Pₙ)⁻¹ = Pₙ⁻¹ … P₁⁻¹` for square factors when that lets a
+    /// factor cancel (`B (A X B)⁻¹ A = X⁻¹`). Shrinks: removes two factors of a chain.
+    static let cancelInverses = SimplificationRule(name: "cancel-inverse") { simplifier, sum, _ in
+        var changed = false
+        let result = sum.map { term -> ProductTerm in
+            let chain = simplifier.table.cancellingInverses(term.chain)
+            guard chain.count < term.chain.count else { return term }
+            changed = true
+            return ProductTerm(coefficient: term.coefficient, scalars: term.scalars, chain: chain)
+        }
+        return changed ? result : nil
+    }
 
     /// `merge-like-terms`: `c₁ B + c₂ B = (c₁ + c₂) B`, dropping terms that cancel.
     /// Shrinks: removes at least one term.

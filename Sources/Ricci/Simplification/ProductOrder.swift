@@ -85,4 +85,58 @@ extension ExpressionTable {
         }
         return build(0, count - 1)
     }
+
+    /// The chain with every adjacent pair `A⁻¹ A` or `A A⁻¹` (equally transposed) removed,
+    /// and an inverse of a product of square factors opened, `(P Q)⁻¹ = Q⁻¹ P⁻¹`, where that
+    /// lets a factor cancel; an identity link is dropped. Returns a chain at most as long.
+    func cancellingInverses(_ chain: [ChainLink]) -> [ChainLink] {
+        var links = chain.filter { !isIdentity($0.id) || chain.count == 1 }
+        var changed = true
+        while changed {
+            changed = false
+            for position in links.indices.dropLast() where cancels(links[position], links[position + 1]) {
+                links.removeSubrange(position...(position + 1))
+                changed = true
+                break
+            }
+            if changed { continue }
+            // Open one inverse of a product when a neighbour then cancels.
+            for position in links.indices {
+                guard let opened = openedInverse(links[position]) else { continue }
+                var candidate = links
+                candidate.replaceSubrange(position...position, with: opened)
+                let reduced = cancellingInverses(candidate)
+                if reduced.count < links.count {
+                    links = reduced
+                    changed = true
+                    break
+                }
+            }
+        }
+        return links
+    }
+
+    /// True when `a b = I`: one is the inverse of the other, both transposed alike.
+    private func cancels(_ a: ChainLink, _ b: ChainLink) -> Bool {
+        func inverse(of link: ChainLink) -> ExprID? {
+            if case .apply(.inverse, let inner) = self[link.id] { return inner }
+            return nil
+        }
+        let transposedAlike = a.transposed == b.transposed || isSymmetric(a.id)
+        return transposedAlike && (inverse(of: a) == b.id || inverse(of: b) == a.id)
+    }
+
+    /// `(P₁ … Pₙ)⁻¹` as the links `Pₙ⁻¹ … P₁⁻¹` (transposed as the link is), when the link
+    /// is the inverse of a product whose factors are all square; else `nil`.
+    private func openedInverse(_ link: ChainLink) -> [ChainLink]? {
+        guard case .apply(.inverse, let inner) = self[link.id], case .multiply = self[inner] else { return nil }
+        let factors = productChain(of: inner)
+        guard factors.count >= 2, factors.allSatisfy({ shape($0.id).isSquare }),
+            productFactors(inner).allSatisfy({ !shape($0).isScalar })
+        else { return nil }
+        let inverted = factors.reversed().map { factor -> ChainLink in
+            ChainLink(id: apply(.inverse, factor.transposed ? transpose(factor.id) : factor.id), transposed: false)
+        }
+        return link.transposed ? transposedChain(inverted) : inverted
+    }
 }

@@ -1,0 +1,117 @@
+// Entry-wise sums as polynomials in their atoms: expand, collect, keep when shorter.
+
+/// A product of atoms under the entry-wise product, each to a rational power: `s ⊙ y⁻¹`.
+/// The empty monomial is `ones`.
+private struct Monomial: Hashable {
+    /// Atoms and exponents, sorted by atom.
+    var powers: [ExprID: Rational]
+
+    static let one = Monomial(powers: [:])
+
+    func times(_ other: Monomial) -> Monomial {
+        var powers = self.powers
+        for (atom, exponent) in other.powers {
+            let total = (powers[atom] ?? .zero) + exponent
+            powers[atom] = total.isZero ? nil : total
+        }
+        return Monomial(powers: powers)
+    }
+}
+
+/// `Σ coefficient × monomial`.
+private typealias Polynomial = [Monomial: Rational]
+
+extension MatrixSimplifier {
+    /// `expand-entrywise-polynomial`: a sum whose terms are entry-wise products of sums,
+    /// such as `s ⊙ (1 − y) − y ⊙ (1 − s)`, is multiplied out into monomials of its atoms and
+    /// like monomials collected (`s − y`); the expansion is kept only when it is written with
+    /// fewer operators. Shrinks: by that check.
+    static let expandEntrywisePolynomial = SimplificationRule(name: "expand-entrywise-polynomial") { simplifier, sum, shape in
+        guard sum.count >= 2, shape.kind != .scalar else { return nil }
+        let table = simplifier.table
+        var total: Polynomial = [:]
+        for term in sum {
+            guard term.scalars.isEmpty, term.chain.count == 1, !term.chain[0].transposed,
+                let polynomial = table.entrywisePolynomial(term.chain[0].id, limit: 16)
+            else { return nil }
+            for (monomial, coefficient) in polynomial {
+                total[monomial, default: .zero] += coefficient * term.coefficient
+            }
+        }
+        total = total.filter { !$0.value.isZero }
+        // Monomials in a fixed order: by their atoms.
+        let monomials = total.keys.sorted { $0.powers.keys.sorted().lexicographicallyPrecedes($1.powers.keys.sorted()) }
+        let expanded: SumForm = monomials.map { monomial in
+            let atom = table.entrywiseProduct(monomial, shape: shape)
+            return ProductTerm(coefficient: total[monomial]!, scalars: [], chain: [ExpressionTable.ChainLink(id: atom, transposed: false)])
+        }
+        let before = table.operatorCount(table.expression(of: sum, shape: shape))
+        let after = table.operatorCount(table.expression(of: expanded, shape: shape))
+        return after < before ? expanded : nil
+    }
+}
+
+extension ExpressionTable {
+    /// The expression as a polynomial in its atoms under the entry-wise product, or `nil`
+    /// when it has more than `limit` monomials. Sums, negations, entry-wise products, entry-wise
+    /// division by an atom and numeric scaling are opened; `ones` is 1; anything else is an atom.
+    fileprivate func entrywisePolynomial(_ id: ExprID, limit: Int) -> Polynomial? {
+        func combine(_ a: Polynomial, _ b: Polynomial, sign: Rational) -> Polynomial? {
+            var result = a
+            for (monomial, coefficient) in b {
+                result[monomial, default: .zero] += sign * coefficient
+            }
+            result = result.filter { !$0.value.isZero }
+            return result.count <= limit ? result : nil
+        }
+        func multiplied(_ a: Polynomial, _ b: Polynomial) -> Polynomial? {
+            guard a.count * b.count <= limit * limit else { return nil }
+            var result: Polynomial = [:]
+            for (left, x) in a { for (right, y) in b { result[left.times(right), default: .zero] += x * y } }
+            result = result.filter { !$0.value.isZero }
+            return result.count <= limit ? result : nil
+        }
+        let atom: Polynomial = [Monomial(powers: [id: .one]): .one]
+        switch self[id] {
+        case .ones:
+            return [.one: .one]
+        case .add(let a, let b), .subtract(let a, let b):
+            guard let left = entrywisePolynomial(a, limit: limit), let right = entrywisePolynomial(b, limit: limit) else { return nil }
+            if case .add = self[id] { return combine(left, right, sign: .one) }
+            return combine(left, right, sign: .minusOne)
+        case .negate(let a):
+            return entrywisePolynomial(a, limit: limit)?.mapValues { -$0 }
+        case .hadamard(let a, let b):
+            guard let left = entrywisePolynomial(a, limit: limit), let right = entrywisePolynomial(b, limit: limit) else { return nil }
+            return multiplied(left, right)
+        case .elementwiseDivide(let a, let b):
+            guard let left = entrywisePolynomial(a, limit: limit), let right = entrywisePolynomial(b, limit: limit),
+                right.count == 1, let (monomial, coefficient) = right.first, !coefficient.isZero
+            else { return atom }
+            let inverse = Monomial(powers: monomial.powers.mapValues { -$0 })
+            return multiplied(left, [inverse: coefficient.reciprocal])
+        case .elementwisePower(let a, let exponent):
+            guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
+                let (monomial, coefficient) = base.first, let power = coefficient.power(exponent)
+            else { return atom }
+            return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): power]
+        case .multiply(let a, let b):
+            if let value = numberValue(a) { return entrywisePolynomial(b, limit: limit)?.mapValues { $0 * value } }
+            if let value = numberValue(b) { return entrywisePolynomial(a, limit: limit)?.mapValues { $0 * value } }
+            return atom
+        case .number, .variable, .divide, .power, .transpose, .apply, .identity:
+            return atom
+        }
+    }
+
+    /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
+    /// powers divide), `ones` for the empty monomial.
+    fileprivate func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
+        let atoms = monomial.powers.keys.sorted()
+        let numerator = atoms.filter { !monomial.powers[$0]!.isNegative }.map { elementwisePower($0, monomial.powers[$0]!) }
+        let denominator = atoms.filter { monomial.powers[$0]!.isNegative }.map { elementwisePower($0, -monomial.powers[$0]!) }
+        var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) } ?? ones(shape)
+        for divisor in denominator { value = intern(.elementwiseDivide(value, divisor)) }
+        return value
+    }
+}
