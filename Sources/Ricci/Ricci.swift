@@ -1,7 +1,54 @@
-// The library's front door: version and the one-call API.
+// The library's front door: the one-call API.
 
 /// Ricci, a symbolic matrix-calculus differentiator.
+///
+/// ```swift
+/// let gradient = try Ricci.derivative(of: "norm2(A*x - b)^2", withRespectTo: "x")
+/// print(gradient.pretty)   // 2 Aᵀ(A x − b)
+/// ```
 public enum Ricci {
     /// The version printed by `ricci --version`.
     public static let version = "0.1.0"
+
+    /// The derivative of `expression` (the language of `LANGUAGE.md`) with respect to the
+    /// variable `variable`: the gradient of a scalar function (shaped like the variable),
+    /// else the Jacobian (`J[i,j,p,q] = ∂f[i,j]/∂X[p,q]`, a matrix when it is one).
+    public static func derivative(
+        of expression: String, withRespectTo variable: String, declarations: Declarations = Declarations()
+    ) throws -> Derivative {
+        try derivative(of: CheckedExpression(parsing: expression, declarations: declarations), withRespectTo: variable)
+    }
+
+    /// The derivative of an expression whose shapes are known.
+    public static func derivative(of expression: CheckedExpression, withRespectTo variable: String) throws -> Derivative {
+        try Differentiator(expression: expression.expression, environment: expression.environment)
+            .derivative(withRespectTo: variable)
+    }
+
+    /// The Hessian `H[i,p] = ∂²f/∂x_i ∂x_p` of a scalar function with respect to a vector or
+    /// scalar variable (index notation for a matrix variable).
+    public static func hessian(
+        of expression: String, withRespectTo variable: String, declarations: Declarations = Declarations()
+    ) throws -> Derivative {
+        try hessian(of: CheckedExpression(parsing: expression, declarations: declarations), withRespectTo: variable)
+    }
+
+    /// The Hessian of an expression whose shapes are known.
+    public static func hessian(of expression: CheckedExpression, withRespectTo variable: String) throws -> Derivative {
+        try Differentiator(expression: expression.expression, environment: expression.environment)
+            .hessian(withRespectTo: variable)
+    }
+}
+
+extension Derivative {
+    /// One line of the language (parseable again), `nil` when there is no matrix form.
+    public var plain: String? { matrix.map(PlainPrinter.print) }
+    /// Unicode matrix notation (`2 Xᵀ(X W − Y)`), or index notation when there is no matrix form.
+    public var pretty: String { matrix.map(PrettyPrinter.print) ?? IndexPrinter.print(index) }
+    /// LaTeX math, `nil` when there is no matrix form.
+    public var latex: String? { matrix.map(LaTeXPrinter.print) }
+    /// A NumPy expression (every value a 2-D array), `nil` when there is no matrix form.
+    public var numpy: String? {
+        matrix.map { NumPyPrinter.print($0) { (try? environment.shape(of: $0))?.isScalar ?? false } }
+    }
 }

@@ -1,6 +1,9 @@
-// The `ricci` command: split the arguments, call the library, print, exit with its status.
+// The `ricci` command: forward the arguments to the library, print, exit with its status.
 
 import Foundation
 import Ricci
 
-print("ricci \(Ricci.version)")
+let result = CommandLineTool.run(Array(CommandLine.arguments.dropFirst()))
+FileHandle.standardOutput.write(Data(result.output.utf8))
+FileHandle.standardError.write(Data(result.error.utf8))
+exit(result.status)

@@ -1,0 +1,73 @@
+// The `ricci` command: dispatch, help, and turning errors into messages and exit statuses.
+
+/// What a command printed and its exit status.
+public struct CommandResult: Sendable, Equatable {
+    /// Text for standard output.
+    public var output: String
+    /// Text for standard error.
+    public var error: String
+    /// 0 success, 1 bad usage, 2 bad input, 3 a derivative Ricci cannot take.
+    public var status: Int32
+}
+
+/// The `ricci` command line, as a function from arguments to output, so it is tested like
+/// any other part of the library; the executable only forwards its arguments here.
+public enum CommandLineTool {
+    /// Runs `ricci` with `arguments` (without the program name).
+    public static func run(_ arguments: [String]) -> CommandResult {
+        guard let command = arguments.first else {
+            return CommandResult(output: "", error: help, status: 1)
+        }
+        let rest = Array(arguments.dropFirst())
+        var source: String?
+        do {
+            switch command {
+            case "--help", "-h", "help":
+                return CommandResult(output: help, error: "", status: 0)
+            case "--version":
+                return CommandResult(output: "ricci \(Ricci.version)\n", error: "", status: 0)
+            case "diff", "hessian":
+                let options = try Options(rest, allowed: ["wrt", "var", "func", "format"])
+                source = options.positional.first
+                return try DiffCommand.run(options, hessian: command == "hessian")
+            case "show":
+                let options = try Options(rest, allowed: ["var", "func"])
+                source = options.positional.first
+                return try ShowCommand.run(options)
+            default:
+                throw UsageError("unknown command '\(command)' (see ricci --help)")
+            }
+        } catch let error as RicciError {
+            return CommandResult(output: "", error: error.rendered(source: source) + "\n", status: error.category.exitStatus)
+        } catch {
+            return CommandResult(output: "", error: "error: \(error)\n", status: 2)
+        }
+    }
+
+    /// The text of `ricci --help`.
+    public static let help = """
+        ricci — symbolic matrix calculus: derivatives in matrix notation, verified
+
+        usage:
+          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
+          ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
+          ricci show EXPR [--var DECL]... [--func DECL]...
+                                                    the parsed expression, its shape, every variable
+          ricci corpus FILE                         every case of a corpus file, checked
+          ricci --help | --version
+
+        declarations:
+          --var X:m,k        an m×k matrix       --var a:m        a column vector
+          --var c:           a scalar            --var S:n,n:spd  properties: symmetric, spd, diagonal
+          --func sigma:elementwise               --func lambda:scalar
+          Undeclared names are inferred: upper case a matrix, lower case a vector, Greek a scalar.
+
+        formats: pretty (default), plain, latex, index, numpy, json
+
+        example:
+          ricci diff "norm2(A*x - b)^2" --wrt x      prints  2 Aᵀ(A x − b)
+
+        exit status: 0 success, 1 bad usage, 2 bad input, 3 a derivative Ricci cannot take
+
+        """
+}

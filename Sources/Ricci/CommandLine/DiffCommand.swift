@@ -1,0 +1,52 @@
+// `ricci diff` and `ricci hessian`: a derivative in the notation asked for.
+
+enum DiffCommand {
+    /// Parses, checks and differentiates the expression, and prints the result.
+    static func run(_ options: Options, hessian: Bool) throws -> CommandResult {
+        let text = try options.single("expression")
+        guard let variable = options.wrt else {
+            throw UsageError("missing --wrt VARIABLE: the variable to differentiate with respect to")
+        }
+        let declarations = try options.declarations()
+        let checked = try CheckedExpression(parsing: text, declarations: declarations)
+        let derivative = hessian
+            ? try Ricci.hessian(of: checked, withRespectTo: variable)
+            : try Ricci.derivative(of: checked, withRespectTo: variable)
+        let output: String
+        switch options.format {
+        case .pretty: output = derivative.pretty
+        case .plain: output = derivative.plain ?? IndexPrinter.print(derivative.index)
+        case .latex: output = derivative.latex ?? IndexPrinter.print(derivative.index)
+        case .index: output = IndexPrinter.print(derivative.index)
+        case .numpy: output = derivative.numpy ?? IndexPrinter.print(derivative.index)
+        case .json: output = json(derivative, verification: nil).text
+        }
+        return CommandResult(output: output + "\n", error: "", status: 0)
+    }
+
+    /// The JSON object of `LANGUAGE.md`: `expr`, `wrt`, `shape`, `plain`, `index`, `pretty`,
+    /// `latex`, `numpy`, `verified`.
+    static func json(_ derivative: Derivative, verification: String?) -> JSONValue {
+        .object([
+            ("expr", .string(PlainPrinter.print(derivative.function))),
+            ("wrt", .string(derivative.variable)),
+            ("shape", shapeJSON(derivative.shape)),
+            ("plain", .string(derivative.plain)),
+            ("index", .string(IndexPrinter.print(derivative.index))),
+            ("pretty", .string(derivative.pretty)),
+            ("latex", .string(derivative.latex)),
+            ("numpy", .string(derivative.numpy)),
+            ("verified", .string(verification ?? "skipped")),
+        ])
+    }
+
+    /// Dimensions as JSON: names as strings, literal sizes as integers.
+    static func shapeJSON(_ dimensions: [Dimension]) -> JSONValue {
+        .array(dimensions.map { dimension in
+            switch dimension {
+            case .fixed(let size): return .int(size)
+            case .named(let name): return .string(name)
+            }
+        })
+    }
+}

@@ -1,0 +1,119 @@
+// The `ricci` command line: outputs, messages with carets, exit statuses.
+
+import Testing
+@testable import Ricci
+
+@Suite struct CommandLineTests {
+    /// Runs `ricci` with the arguments.
+    func ricci(_ arguments: String...) -> CommandResult { CommandLineTool.run(arguments) }
+
+    @Test(arguments: [
+        (["diff", "norm2(A*x - b)^2", "--wrt", "x"], "2 Aᵀ(A x − b)\n"),
+        (["diff", "norm2(A*x - b)^2", "--wrt", "A"], "2 (A x − b)xᵀ\n"),
+        (["diff", "tr((X*W - Y)*(X*W - Y)')", "--wrt", "W"], "2 Xᵀ(X W − Y)\n"),
+        (["diff", "tr((X*W - Y)*(X*W - Y)')", "--wrt", "W", "--format", "plain"], "2*X'*(X*W - Y)\n"),
+        (["diff", "X*A", "--wrt", "X", "--format", "index"], "J[i,j,p,q] = delta(i,p)*A[q,j]\n"),
+        (["diff", "x'*A*x", "--wrt", "x", "--var", "A:n,n:symmetric"], "2 A x\n"),
+        (["hessian", "norm2(A*x - b)^2", "--wrt", "x", "--format", "plain"], "2*A'*A\n"),
+        (["diff", "2*mu*x", "--wrt", "x", "--format", "plain"], "2*mu*I(m)\n"),
+    ])
+    func derivativesAsDocumented(arguments: [String], output: String) {
+        let result = CommandLineTool.run(arguments)
+        #expect(result == CommandResult(output: output, error: "", status: 0))
+    }
+
+    @Test func parseErrorsPointAtThePlace() {
+        let result = ricci("diff", "tr(A*(x'", "--wrt", "x")
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty)
+        #expect(result.error == "error: unexpected end of input, expected ')'\n  tr(A*(x'\n          ^\n")
+    }
+
+    @Test func shapeErrorsNameBothShapes() {
+        let result = ricci("diff", "A*B", "--wrt", "A", "--var", "A:m,n", "--var", "B:k,p")
+        #expect(result.status == 2)
+        #expect(result.error.contains("inner dimensions differ in A*B: A is m×n, B is k×p"))
+        #expect(result.error.hasSuffix("  A*B\n  ^^^\n"))
+    }
+
+    @Test(arguments: [
+        (["diff", "x'*x"], "missing --wrt"),
+        (["diff", "x'*x", "--wrt"], "--wrt needs a value"),
+        (["diff", "x'*x", "--wrt", "x", "--colour"], "unknown option --colour"),
+        (["diff", "x'*x", "--wrt", "x", "--format", "svg"], "unknown format svg"),
+        (["integrate", "x"], "unknown command 'integrate'"),
+        (["diff", "--wrt", "x"], "missing expression"),
+        (["corpus"], "unknown command"),
+    ])
+    func usageErrorsExitWithOne(arguments: [String], message: String) {
+        let result = CommandLineTool.run(arguments)
+        #expect(result.status == 1)
+        #expect(result.error.contains(message))
+    }
+
+    @Test func noArgumentsPrintsHelpAsAUsageError() {
+        let result = ricci()
+        #expect(result.status == 1)
+        #expect(result.error.contains("usage:"))
+        #expect(ricci("--help").status == 0)
+        #expect(ricci("--version").output == "ricci \(Ricci.version)\n")
+    }
+
+    @Test func badInputExitsWithTwo() {
+        #expect(ricci("diff", "x'*x", "--wrt", "z").status == 2)
+        #expect(ricci("diff", "x'*x", "--wrt", "z").error.contains("unknown variable 'z'"))
+        #expect(ricci("diff", "x'*x", "--wrt", "x", "--var", "x:m,n,k").status == 2)
+        #expect(ricci("diff", "foo(x)", "--wrt", "x").status == 2)
+        #expect(ricci("hessian", "A*x", "--wrt", "x").status == 2)
+    }
+
+    @Test func underivableInputExitsWithThree() {
+        let result = ricci("hessian", "sum(sigma(x))", "--wrt", "x", "--func", "sigma:elementwise")
+        #expect(result.status == 3)
+        #expect(result.error.contains("cannot take this derivative because"))
+        #expect(result.error.contains("sigma'"))
+    }
+
+    @Test func jsonHasTheDocumentedFieldsInOrder() {
+        let result = ricci("diff", "tr((X*W - Y)*(X*W - Y)')", "--wrt", "W", "--format", "json")
+        #expect(result.status == 0)
+        #expect(result.output == """
+            {"expr": "tr((X*W - Y)*(X*W - Y)')", "wrt": "W", "shape": ["n", "k"], \
+            "plain": "2*X'*(X*W - Y)", "index": "J[p,q] = 2*X[l,p]*(X*W - Y)[l,q]", \
+            "pretty": "2 Xᵀ(X W − Y)", "latex": "2 X^{\\\\top} \\\\left(X W - Y\\\\right)", \
+            "numpy": "2 * X.T @ (X @ W - Y)", "verified": "skipped"}
+
+            """)
+    }
+
+    @Test func jsonOfAnIndexOnlyJacobianHasNullMatrixForms() {
+        let result = ricci("diff", "X*a", "--wrt", "X", "--format", "json", "--var", "X:m,n", "--var", "a:n")
+        #expect(result.output.contains("\"shape\": [\"m\", \"m\", \"n\"]"))
+        #expect(result.output.contains("\"plain\": null"))
+        #expect(result.output.contains("\"index\": \"J[i,p,q] = delta(i,p)*a[q]\""))
+    }
+
+    @Test func showPrintsInferredShapes() {
+        let result = ricci("show", "tr((X*W - Y)*(X*W - Y)')")
+        #expect(result.status == 0)
+        #expect(result.output == """
+            expression  tr((X*W - Y)*(X*W - Y)')
+            pretty      tr((X W − Y)(X W − Y)ᵀ)
+            shape       scalar
+            variables
+              W  matrix n×k (inferred)
+              X  matrix m×n (inferred)
+              Y  matrix m×k (inferred)
+
+            """)
+        let declared = ricci("show", "x'*S*x", "--var", "S:n,n:spd", "--func", "sigma:elementwise")
+        #expect(declared.output.contains("  S  matrix n×n, spd\n"))
+        #expect(declared.output.contains("  x  vector n (inferred)\n"))
+        #expect(declared.output.contains("functions\n  sigma  elementwise\n"))
+    }
+
+    @Test func expressionsStartingWithAMinusAreNotOptions() {
+        let result = ricci("diff", "-x'*x", "--wrt", "x", "--format", "plain")
+        #expect(result == CommandResult(output: "-2*x\n", error: "", status: 0))
+    }
+}
