@@ -92,9 +92,12 @@ extension ExpressionTable {
         return intern(.subtract(a, b))
     }
 
-    /// `f(a)`, with `inv(inv(a)) = a`.
+    /// `f(a)`, with `inv(inv(a)) = a` and `sum(M*ones) = sum(M)`.
     func apply(_ function: MatrixFunction, _ a: ExprID) -> ExprID {
         if function == .inverse, case .apply(.inverse, let inner) = self[a] { return inner }
+        if function == .sum, case .multiply(let matrix, let ones) = self[a], case .ones = self[ones] {
+            return apply(.sum, matrix)
+        }
         return intern(.apply(function, a))
     }
 

@@ -80,3 +80,30 @@ extension IndexContext {
             freeIndices: (functionIndices + variableIndices).map { names[$0]! }, ranges: ranges, terms: converted)
     }
 }
+
+extension IndexContext {
+    /// The terms of an ``IndexNotation`` in this context, with the indices that stand for its
+    /// free indices: the inverse of ``notation(of:functionIndices:variableIndices:)``, used to
+    /// state identities of the index layer in the notation people write.
+    func terms(of notation: IndexNotation) -> (terms: [Term], free: [Index]) {
+        var indices: [String: Index] = [:]
+        func index(_ name: String) -> Index {
+            if let known = indices[name] { return known }
+            let fresh = freshIndex(notation.ranges[name] ?? .one)
+            indices[name] = fresh
+            return fresh
+        }
+        let free = notation.freeIndices.map(index)
+        let terms = notation.terms.map { term in
+            Term(term.coefficient, term.factors.map { factor -> Factor in
+                switch factor {
+                case .entry(let expression, let names, let exponent):
+                    return .entry(table.intern(tree: expression), names.map(index), exponent: exponent)
+                case .delta(let a, let b):
+                    return .delta(index(a), index(b))
+                }
+            })
+        }
+        return (terms, free)
+    }
+}

@@ -36,7 +36,8 @@ extension IndexContext {
     /// The term is read as a multigraph: indices are vertices, a factor `M[a,b]` is an edge
     /// from `a` to `b` carrying the chain `M`, a vector factor `v[a]` is a weight on `a`,
     /// `M[a,a]` is the weight `diagv(M)`, a scalar factor stays a scalar. Summed vertices are
-    /// removed by four reductions until only the free ones are left:
+    /// removed by four reductions until only the free ones are left (parallel edges merged
+    /// only when no vertex can be removed):
     ///
     /// - parallel edges: `A[a,b] B[a,b] → (A ⊙ B)[a,b]`;
     /// - series (a summed vertex with two edges): `Σ_v A[a,v] w[v] B[v,b] → (A diagm(w) B)[a,b]`;
@@ -84,7 +85,10 @@ extension IndexContext {
         var changed = true
         while changed {
             changed = false
-            mergeParallelEdges(&graph)
+            // Loops become weights at once; parallel edges are merged only when no vertex can
+            // be removed, so that a cycle through two summed indices reads tr(C*D), not
+            // sum(C.*D').
+            convertLoops(&graph)
             for vertex in graph.summedVertices() {
                 let incident = graph.edges.indices.filter { graph.edges[$0].touches(vertex) }
                 switch incident.count {
@@ -115,32 +119,39 @@ extension IndexContext {
                 changed = true
                 break
             }
+            if !changed { changed = mergeParallelEdges(&graph) }
         }
         if let stuck = graph.summedVertices().first {
             throw LiftError(reason: "a summed index joins \(graph.edges.filter { $0.touches(stuck) }.count) matrices")
         }
     }
 
-    /// Parallel edges (same two end vertices, either direction) become one Hadamard product.
-    private func mergeParallelEdges(_ graph: inout LiftGraph) {
+    /// A loop `M[a,a]` (a series whose two ends met) becomes the weight `diagv(M)` on `a`.
+    private func convertLoops(_ graph: inout LiftGraph) {
+        for position in graph.edges.indices.reversed() where graph.edges[position].from == graph.edges[position].to {
+            let edge = graph.edges.remove(at: position)
+            graph.addWeight(table.apply(.diagonalVector, materialize(edge.chain, range: edge.from.range)), at: edge.from)
+        }
+    }
+
+    /// Parallel edges (same two end vertices, either direction) become one Hadamard product;
+    /// true when some did.
+    private func mergeParallelEdges(_ graph: inout LiftGraph) -> Bool {
+        var merged = false
         var position = 0
         while position < graph.edges.count {
             let edge = graph.edges[position]
-            if edge.from == edge.to {
-                // A loop, from a series whose two ends met: its diagonal is a weight.
-                graph.addWeight(table.apply(.diagonalVector, materialize(edge.chain, range: edge.from.range)), at: edge.from)
-                graph.edges.remove(at: position)
-                continue
-            }
             if let twin = graph.edges.indices.first(where: { $0 > position && graph.edges[$0].joins(edge.from, edge.to) }) {
                 let left = materialize(edge.chain, range: edge.from.range)
                 let right = materialize(oriented(graph.edges[twin], from: edge.from), range: edge.from.range)
                 graph.edges[position].chain = [chainLink(table.hadamard(left, right))]
                 graph.edges.remove(at: twin)
+                merged = true
                 continue
             }
             position += 1
         }
+        return merged
     }
 
     /// The matrix of the reduced graph, shaped like `shape`.

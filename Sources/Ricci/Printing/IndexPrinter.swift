@@ -37,8 +37,8 @@ public enum IndexPrinter {
             return "delta(\(a),\(b))"
         case .entry(let expr, let indices, let exponent):
             if indices.isEmpty {
-                let value = exponent.isOne ? expr : MatrixExpr.power(expr, exponent)
-                return parenthesizedUnlessPrimary(value)
+                guard !exponent.isOne else { return parenthesizedUnlessPrimary(expr) }
+                return PlainPrinter.print(.power(expr, exponent))
             }
             let value = exponent.isOne ? expr : MatrixExpr.elementwisePower(expr, exponent)
             return parenthesizedUnlessPrimary(value) + "[\(indices.joined(separator: ","))]"

@@ -10,8 +10,8 @@ extension IndexContext {
     /// - `delta-trace`: `Σ_i δ[i,i] = n`, and `δ[p,p] = 1` for a free `p`;
     /// - `ones-eliminate`: `ones[i,j]` is 1 — removed; a summed index it alone carried
     ///   contributes its range `n` (`Σ_i 1 = n`);
-    /// - `power-merge`: `M[i,j]^a M[i,j]^b = M[i,j]^(a+b)`, the factor removed at exponent 0
-    ///   (with the same rule for a summed index left alone).
+    /// - `power-merge`: `(M.^c)[i,j]^e = M[i,j]^(c·e)` and `M[i,j]^a M[i,j]^b = M[i,j]^(a+b)`,
+    ///   the factor removed at exponent 0 (with the same rule for a summed index left alone).
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
     func contracted(_ term: Term, free: Set<Index>) -> Term? {
@@ -60,9 +60,19 @@ extension IndexContext {
         var merged: [Factor] = []
         var positions: [EntryKey: Int] = [:]
         for factor in factors {
-            guard case .entry(let id, let indices, let exponent) = factor else {
+            guard case .entry(var id, let indices, var exponent) = factor else {
                 merged.append(factor)
                 continue
+            }
+            // An entry of a power is a power of an entry: (M.^c)[i,j]^e = M[i,j]^(c·e).
+            while true {
+                if case .elementwisePower(let base, let inner) = table[id] {
+                    (id, exponent) = (base, exponent * inner)
+                } else if case .power(let base, let inner) = table[id] {
+                    (id, exponent) = (base, exponent * inner)
+                } else {
+                    break
+                }
             }
             if case .number(let value) = table[id] {
                 // A number that reached an entry (a closed power of a constant) folds.
