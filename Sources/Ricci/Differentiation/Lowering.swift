@@ -26,7 +26,8 @@ extension IndexContext {
             .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones:
             return Term(.one, [.entry(id, indices, exponent: .one)])
         case .identity:
-            return Term(.one, [.delta(indices[0], indices[1])])
+            // I(1) is the number 1.
+            return indices.isEmpty ? Term(.one) : Term(.one, [.delta(indices[0], indices[1])])
         case .negate(let a):
             var term = lower(a, indices)
             term.coefficient = -term.coefficient
@@ -60,12 +61,14 @@ extension IndexContext {
         }
     }
 
-    /// `(id[indices])^power` as one term: the power is applied factor by factor when the
-    /// lowered term has no summed index and no delta (`(2 A ⊙ B).^c = 2^c A.^c ⊙ B.^c`) and
-    /// `2^c` is rational; otherwise the entry stays one closed factor raised to the power.
+    /// `(id[indices])^power` as one term: an integer power is applied factor by factor when
+    /// the lowered term has no summed index and no delta (`(2 A ⊙ B).^2 = 4 A.^2 ⊙ B.^2`);
+    /// otherwise the entry stays one closed factor raised to the power. A fractional power is
+    /// never split, since `(x²)^½ = |x|`, not `x`.
     func lower(_ id: ExprID, _ indices: [Index], power exponent: Rational) -> Term {
         if exponent.isOne { return lower(id, indices) }
         let closed = Term(.one, [.entry(id, indices, exponent: exponent)])
+        guard exponent.isInteger else { return closed }
         let term = lower(id, indices)
         let own = Set(indices)
         guard let coefficient = term.coefficient.power(exponent), !coefficient.isZero else { return closed }

@@ -10,7 +10,7 @@ extension IndexContext {
     /// - `delta-trace`: `Σ_i δ[i,i] = n`, and `δ[p,p] = 1` for a free `p`;
     /// - `ones-eliminate`: `ones[i,j]` is 1 — removed; a summed index it alone carried
     ///   contributes its range `n` (`Σ_i 1 = n`);
-    /// - `power-merge`: `(M.^c)[i,j]^e = M[i,j]^(c·e)` and `M[i,j]^a M[i,j]^b = M[i,j]^(a+b)`,
+    /// - `power-merge`: `(M.^c)[i,j]^e = M[i,j]^(c·e)` for an integer `e`, and `M[i,j]^a M[i,j]^b = M[i,j]^(a+b)`,
     ///   the factor removed at exponent 0 (with the same rule for a summed index left alone).
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
@@ -64,8 +64,9 @@ extension IndexContext {
                 merged.append(factor)
                 continue
             }
-            // An entry of a power is a power of an entry: (M.^c)[i,j]^e = M[i,j]^(c·e).
-            while true {
+            // An entry of a power is a power of an entry: (M.^c)[i,j]^e = M[i,j]^(c·e) for an
+            // integer e ((x²)^½ is |x|, so a fractional e keeps the entry).
+            while exponent.isInteger {
                 if case .elementwisePower(let base, let inner) = table[id] {
                     (id, exponent) = (base, exponent * inner)
                 } else if case .power(let base, let inner) = table[id] {
