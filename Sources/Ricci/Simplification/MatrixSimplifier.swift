@@ -138,7 +138,8 @@ final class MatrixSimplifier {
 
     /// `factor-left-multiplier`: `A B + A C = A (B + C)`, also with coefficients and scalars
     /// (`k A B + k A C = k A (B + C)`, `p A B + q A C = A (p B + q C)`); the multiplier shared
-    /// by most terms first. Shrinks: the common factor is written once instead of k ≥ 2 times.
+    /// by most terms first, and only where evaluation gets no costlier. Shrinks: the common
+    /// factor is written once instead of k ≥ 2 times.
     static let factorLeftMultiplier = SimplificationRule(name: "factor-left-multiplier") { simplifier, sum, shape in
         simplifier.factorCommonLink(sum, shape: shape, fromLeft: true)
     }
@@ -229,6 +230,7 @@ final class MatrixSimplifier {
                 rest.append(term)
             }
         }
+        let before = table.expression(of: sum, shape: shape)
         let linkShape = table.shape(link.id)
         let linkRows = link.transposed ? linkShape.columns : linkShape.rows
         let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
@@ -239,7 +241,11 @@ final class MatrixSimplifier {
         } else {
             factored.chain.append(link)
         }
-        return rest + [factored]
+        let result = rest + [factored]
+        // Factoring must not make the result costlier to evaluate: `A u v' + A w z'` is two
+        // cheap outer products, `A (u v' + w z')` a full matrix product.
+        let after = table.expression(of: result, shape: shape)
+        return table.flops(of: [after]) <= table.flops(of: [before]) ? result : nil
     }
 
     /// A sum simplified into one product term: the term itself when the sum collapses to one,

@@ -1,0 +1,69 @@
+// The cost of evaluating an expression, in floating-point operations.
+
+extension MatrixExpr {
+    /// The floating-point operations needed to evaluate the expression, with every dimension
+    /// symbol counted as 100 (a literal size as itself) and every distinct sub-expression
+    /// evaluated once, as a program that keeps its intermediate results would.
+    ///
+    /// Costs: a matrix product `m×k` by `k×n` is `2mkn` (a product with `diagm(v)` only scales
+    /// rows or columns: `mn`); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
+    /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
+    /// `norm2` two per entry; `tr` one per diagonal entry; a scalar power one; transposes,
+    /// `diagm`, `diagv`, `I`, `ones`, numbers and variables are free. Shapes come from
+    /// `environment`; the expression must check in it.
+    public func flops(in environment: Environment) -> Double {
+        let table = ExpressionTable(environment: environment)
+        return table.flops(of: [table.intern(tree: self)])
+    }
+}
+
+extension ExpressionTable {
+    /// The flops of evaluating all of `roots`, each distinct sub-expression once (see
+    /// ``MatrixExpr/flops(in:)`` for the cost model).
+    func flops(of roots: [ExprID]) -> Double {
+        var seen = Set<ExprID>()
+        var total = 0.0
+        var stack = roots
+        while let id = stack.popLast() {
+            guard seen.insert(id).inserted else { continue }
+            stack += self[id].children
+            total += ownFlops(id)
+        }
+        return total
+    }
+
+    /// The flops of the node itself, its operands being given.
+    private func ownFlops(_ id: ExprID) -> Double {
+        func size(_ dimension: Dimension) -> Double { Double(Self.costSize(dimension)) }
+        let entries = size(shape(id).rows) * size(shape(id).columns)
+        func isDiagonalMatrix(_ operand: ExprID) -> Bool {
+            if case .apply(.diagonalMatrix, _) = self[operand] { return true }
+            return false
+        }
+        switch self[id] {
+        case .number, .variable, .transpose, .identity, .ones:
+            return 0
+        case .multiply(let a, let b):
+            let (left, right) = (shape(a), shape(b))
+            if left.isScalar || right.isScalar || isDiagonalMatrix(a) || isDiagonalMatrix(b) { return entries }
+            return 2 * size(left.rows) * size(left.columns) * size(right.columns)
+        case .add, .subtract, .negate, .hadamard, .elementwiseDivide, .divide, .elementwisePower:
+            return entries
+        case .power:
+            return 1
+        case .apply(let function, let a):
+            let n = size(shape(a).rows)
+            let argumentEntries = n * size(shape(a).columns)
+            switch function {
+            case .inverse: return 2 * n * n * n
+            case .determinant, .logDeterminant: return 2 * n * n * n / 3
+            case .trace: return n
+            case .sum, .declaredScalar: return argumentEntries
+            case .norm2: return 2 * argumentEntries
+            case .diagonalMatrix, .diagonalVector: return 0
+            case .elementwise, .declaredElementwise, .declaredElementwiseDerivative, .declaredScalarGradient:
+                return entries
+            }
+        }
+    }
+}
