@@ -18,10 +18,12 @@ extension IndexContext {
         let order = reverseTopologicalOrder(from: root, dependingOn: variable)
         guard let leaf = order.last, case .variable(variable) = table[leaf] else { return [] }
         var freeIndices: [ExprID: [Index]] = [leaf: variableIndices]
-        var adjoints: [ExprID: [Term]] = [root: [Term(.one)]]
+        // Contributions are kept with the parent they came through: interned nodes are
+        // numbered as the input is read, so sorting by parent puts terms in input order.
+        var adjoints: [ExprID: [(parent: ExprID, term: Term)]] = [root: [(root, Term(.one))]]
         for node in order where node != leaf {
             let nodeIndices = freeIndices[node] ?? freshIndices(for: node)
-            let adjoint = merged(adjoints[node] ?? [], free: nodeIndices)
+            let adjoint = merged(inInputOrder(adjoints[node]), free: nodeIndices)
             adjoints[node] = nil
             if adjoint.isEmpty { continue }
             // The local derivatives ∂N[n]/∂C[c] for every child C that depends on the variable.
@@ -45,13 +47,20 @@ extension IndexContext {
                 for seed in seeds {
                     for term in local.terms {
                         if let contribution = contracted(product(seed, term), free: childFree) {
-                            adjoints[local.child, default: []].append(contribution)
+                            adjoints[local.child, default: []].append((node, contribution))
                         }
                     }
                 }
             }
         }
-        return merged(adjoints[leaf] ?? [], free: variableIndices)
+        return merged(inInputOrder(adjoints[leaf]), free: variableIndices)
+    }
+
+    /// The terms of the contributions, ordered by the parent they came through (stable).
+    private func inInputOrder(_ contributions: [(parent: ExprID, term: Term)]?) -> [Term] {
+        (contributions ?? []).enumerated()
+            .sorted { ($0.element.parent, $0.offset) < ($1.element.parent, $1.offset) }
+            .map(\.element.term)
     }
 
     /// The adjoint of `node` as the list of terms to pass down: itself when it is one term

@@ -158,20 +158,15 @@ final class MatrixSimplifier {
         // The scalar shared by most terms; among equals, the first in the fixed order.
         let shared = counts.filter { $0.value >= 2 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         guard let scalar = shared.first?.key else { return nil }
-        var group: SumForm = []
-        var rest: SumForm = []
-        for term in sum {
-            if let at = term.scalars.firstIndex(of: scalar) {
+        let (group, rest, position) = partition(sum) { $0.scalars.contains(scalar) }
+        var factored = simplifier.combined(
+            group.map { term in
                 var inner = term
-                inner.scalars.remove(at: at)
-                group.append(inner)
-            } else {
-                rest.append(term)
-            }
-        }
-        var factored = simplifier.combined(group, shape: shape)
+                inner.scalars.remove(at: inner.scalars.firstIndex(of: scalar)!)
+                return inner
+            }, shape: shape)
         factored.scalars = (factored.scalars + [scalar]).sorted()
-        return rest + [factored]
+        return placed(factored, in: rest, at: position)
     }
 
     /// `pull-common-coefficient`: `2 A + 2 B = 2 (A + B)`, `−A − B = −(A + B)`, for a sum whose
@@ -219,16 +214,11 @@ final class MatrixSimplifier {
             counts[link, default: 0] += 1
         }
         guard let link = order.max(by: { counts[$0]! < counts[$1]! }), counts[link]! >= 2 else { return nil }
-        var group: SumForm = []
-        var rest: SumForm = []
-        for term in sum {
-            if end(term) == link {
-                var inner = term
-                if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
-                group.append(inner)
-            } else {
-                rest.append(term)
-            }
+        let (members, rest, position) = Self.partition(sum) { end($0) == link }
+        let group = members.map { term in
+            var inner = term
+            if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
+            return inner
         }
         let before = table.expression(of: sum, shape: shape)
         let linkShape = table.shape(link.id)
@@ -241,11 +231,35 @@ final class MatrixSimplifier {
         } else {
             factored.chain.append(link)
         }
-        let result = rest + [factored]
+        let result = Self.placed(factored, in: rest, at: position)
         // Factoring must not make the result costlier to evaluate: `A u v' + A w z'` is two
         // cheap outer products, `A (u v' + w z')` a full matrix product.
         let after = table.expression(of: result, shape: shape)
         return table.flops(of: [after]) <= table.flops(of: [before]) ? result : nil
+    }
+
+    /// The terms that satisfy `belongs`, the others, and the position of the first member
+    /// among the others (where the group goes back, so the sum keeps its order).
+    private static func partition(_ sum: SumForm, _ belongs: (ProductTerm) -> Bool) -> (SumForm, SumForm, Int) {
+        var group: SumForm = []
+        var rest: SumForm = []
+        var position: Int?
+        for term in sum {
+            if belongs(term) {
+                if position == nil { position = rest.count }
+                group.append(term)
+            } else {
+                rest.append(term)
+            }
+        }
+        return (group, rest, position ?? rest.count)
+    }
+
+    /// `rest` with `term` inserted at `position`.
+    private static func placed(_ term: ProductTerm, in rest: SumForm, at position: Int) -> SumForm {
+        var result = rest
+        result.insert(term, at: min(position, result.count))
+        return result
     }
 
     /// A sum simplified into one product term: the term itself when the sum collapses to one,
