@@ -148,9 +148,34 @@ import Testing
                 == EvaluationError(.unknownVariable("Z")))
         #expect(error(["i"], ["i": .named("q")], Self.entry(x, "i")) as? EvaluationError
                 == EvaluationError(.unknownDimension("q")))
-        // Twenty summed indices of size 3 would be 3²⁰ assignments: refused, not run.
-        let many = (0..<20).map { IndexNotation.Factor.entry(x, indices: ["s\($0)"], exponent: .one) }
-        let tooLarge = IndexNotation(freeIndices: [], ranges: [:], terms: [IndexNotation.Term(coefficient: 1, factors: many)])
-        #expect(throws: IndexEvaluationError.self) { _ = try tooLarge.evaluate(with: evaluator) }
+        // Sixteen free indices of size 3 would be a result of 3¹⁶ entries: refused, not run.
+        let names = (0..<16).map { "f\($0)" }
+        let tooLarge = IndexNotation(
+            freeIndices: names, ranges: [:],
+            terms: [IndexNotation.Term(coefficient: 1, factors: names.map { .entry(x, indices: [$0], exponent: .one) })])
+        #expect(throws: IndexEvaluationError(.tooLarge(assignments: 43_046_721))) { _ = try tooLarge.evaluate(with: evaluator) }
+    }
+
+    @Test func manySummedIndicesAreContractedOneByOne() throws {
+        // Σ_{s₀…s₁₉} Π x[sₖ] = (Σ x)²⁰: 3²⁰ assignments if looped over at once, 20·3 by
+        // contracting one index at a time.
+        let evaluator = try Self.point(seed: 0)
+        let x = Self.v("x")
+        let factors = (0..<20).map { IndexNotation.Factor.entry(x, indices: ["s\($0)"], exponent: .one) }
+        let notation = IndexNotation(freeIndices: [], ranges: [:], terms: [IndexNotation.Term(coefficient: 1, factors: factors)])
+        let sum = try evaluator.evaluate(.apply(.sum, x)).scalarValue
+        let value = try notation.evaluate(with: evaluator).scalarValue
+        let expected = (0..<20).reduce(1.0) { product, _ in product * sum }
+        #expect(Swift.abs(value - expected) <= 1e-12 * Swift.abs(expected))
+        // A chain M[i,k₁] M[k₁,k₂] … M[k₉,j] is the matrix power M¹⁰ (M = X X', 2×2).
+        let m = MatrixExpr.multiply(Self.v("X"), .transpose(Self.v("X")))
+        let chain = (0..<10).map { position -> IndexNotation.Factor in
+            .entry(m, indices: [position == 0 ? "i" : "k\(position)", position == 9 ? "j" : "k\(position + 1)"],
+                   exponent: .one)
+        }
+        let notation10 = IndexNotation(freeIndices: ["i", "j"], ranges: [:],
+                                       terms: [IndexNotation.Term(coefficient: 1, factors: chain)])
+        let power = try evaluator.evaluate((1..<10).reduce(m) { product, _ in .multiply(product, m) })
+        #expect(try notation10.evaluate(with: evaluator).relativeDistance(to: power) < 1e-13)
     }
 }

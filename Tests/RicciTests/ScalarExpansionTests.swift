@@ -211,6 +211,14 @@ import Testing
         let big = Evaluator(sizes: [:], values: ["B": .identity(9)])
         var bigExpansion = ElementwiseExpansion(graph: ScalarGraph(), evaluator: big, symbolic: ["B"])
         #expect(throws: ScalarBudgetExceeded.self) { _ = try bigExpansion.expand(Self.f(.determinant, Self.v("B"))) }
+        // A 9×9 matrix of numbers is inverted as the evaluator inverts it.
+        var numbers = Tensor.identity(9)
+        for i in 0..<8 { numbers[i, i + 1] = 0.5 }
+        let constant = Evaluator(sizes: [:], values: ["B": numbers])
+        for expr in [Self.f(.inverse, Self.v("B")), Self.f(.determinant, Self.v("B")), Self.f(.logDeterminant, Self.v("B"))] {
+            let expanded = try Self.expandedValue(expr, at: constant, symbolic: [])
+            #expect(expanded == (try constant.evaluate(expr)))
+        }
     }
 
     // MARK: - Scalar differentiation

@@ -17,7 +17,7 @@ public struct IndexEvaluationError: RicciError, Hashable {
         /// columns]`): a `1×1` value takes none, an `n×1` or `1×n` value one, a matrix two.
         case indexCount(expression: String, indices: Int, shape: [Int])
         /// A term sums over more than ``IndexNotation/maximumAssignments`` assignments of
-        /// its indices.
+        /// its indices, or the result has more entries than that.
         case tooLarge(assignments: Int)
     }
 
@@ -39,7 +39,7 @@ public struct IndexEvaluationError: RicciError, Hashable {
             return "\(expression) has shape \(EvaluationError.format(shape)) but carries \(indices) "
                 + (indices == 1 ? "index" : "indices")
         case .tooLarge(let assignments):
-            return "a term sums over \(assignments) index assignments, more than \(IndexNotation.maximumAssignments)"
+            return "the notation needs \(assignments) index assignments, more than \(IndexNotation.maximumAssignments)"
         }
     }
 
@@ -110,11 +110,27 @@ extension IndexNotation {
             freeSizes.append(size)
         }
 
+        _ = try IndexNotation.assignmentCount(freeSizes)
         var result = Tensor(shape: freeSizes, repeating: 0)
         for term in terms {
             try accumulate(term, into: &result, freeSizes: freeSizes, rangeSizes: rangeSizes, value: value)
         }
         return result
+    }
+
+    /// `Π sizes`, the number of assignments of indices with these sizes.
+    ///
+    /// - Throws: ``IndexEvaluationError`` beyond ``maximumAssignments``.
+    private static func assignmentCount(_ sizes: [Int]) throws -> Int {
+        var count = 1
+        for size in sizes {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= maximumAssignments else {
+                throw IndexEvaluationError(.tooLarge(assignments: overflow ? Int.max : product))
+            }
+            count = product
+        }
+        return count
     }
 
     /// The sizes of the axes an entry of `value` with `count` indices runs over.
@@ -132,10 +148,9 @@ extension IndexNotation {
 
     /// Adds one term's values to `result`.
     ///
-    /// The term's indices are merged into classes along its deltas (union–find); each class
-    /// is one loop variable. Every factor and the result are then addressed by an offset that
-    /// is linear in the classes' values (`Σ stride · value`; an entry `M[k,k]` adds both
-    /// strides for `k`), and the loop runs over every assignment of the classes.
+    /// The term's indices are merged into classes along its deltas (union–find), each class
+    /// one index of the sum; then the summed classes are contracted away one by one (see
+    /// ``contract(_:over:keeping:sizes:)``), and what is left is spread over the result.
     private func accumulate(_ term: Term, into result: inout Tensor, freeSizes: [Int],
                             rangeSizes: [String: Int], value: (MatrixExpr) throws -> Tensor) throws {
         // Number the term's indices, free ones first.
@@ -216,50 +231,128 @@ extension IndexNotation {
             classSizes[position] = size
         }
 
-        var assignments = 1
-        for size in classSizes {
-            let (product, overflow) = assignments.multipliedReportingOverflow(by: size)
-            guard !overflow, product <= IndexNotation.maximumAssignments else {
-                throw IndexEvaluationError(.tooLarge(assignments: overflow ? Int.max : product))
+        // Each entry as a tensor over its distinct classes: `M[k,k]` is M's diagonal over k.
+        var factors: [ClassTensor] = []
+        for entry in entries {
+            let slotClasses = entry.slots.map { classOf[$0] }
+            if slotClasses.count == 2 && slotClasses[0] == slotClasses[1] {
+                let n = classSizes[slotClasses[0]]
+                factors.append(ClassTensor(classes: [slotClasses[0]],
+                                           values: (0..<n).map { entry.scalars[$0 * entry.strides[0] + $0] }))
+            } else {
+                factors.append(ClassTensor(classes: slotClasses, values: entry.scalars))
             }
-            assignments = product
         }
-        if assignments == 0 { return }
 
-        // Offsets as Σ stride · class value: for the result, then for each entry.
-        var resultStrides = [Int](repeating: 0, count: classSizes.count)
+        // Sum out the summed classes one at a time, cheapest first: the factors that carry the
+        // class are multiplied into one tensor over the classes they carry, with that class
+        // summed away (as einsum does). The work is the size of the largest such product, not
+        // the product of every index's size.
+        var coefficient = term.coefficient.doubleValue
+        let freeClasses = freeIndices.map { classOf[numbered($0)] }
+        var summed = Set(classSizes.indices).subtracting(freeClasses)
+        func union(_ chosen: [ClassTensor]) -> [Int] {
+            var classes: [Int] = []
+            for factor in chosen { for c in factor.classes where !classes.contains(c) { classes.append(c) } }
+            return classes
+        }
+        func cost(_ c: Int) -> Int {
+            union(factors.filter { $0.classes.contains(c) }).reduce(1) { product, d in
+                let (next, overflow) = product.multipliedReportingOverflow(by: classSizes[d])
+                return overflow ? .max : next
+            }
+        }
+        while let c = summed.min(by: { (cost($0), $0) < (cost($1), $1) }) {
+            summed.remove(c)
+            let involved = factors.filter { $0.classes.contains(c) }
+            if involved.isEmpty {
+                // An index in deltas only: Σ_c 1 = its size.
+                coefficient *= Double(classSizes[c])
+                continue
+            }
+            factors.removeAll { $0.classes.contains(c) }
+            let classes = union(involved)
+            factors.append(try IndexNotation.contract(
+                involved, over: classes, keeping: classes.filter { $0 != c }, sizes: classSizes))
+        }
+
+        // What is left carries free classes only: multiply it out over them and add it to the
+        // result, where free indices of one class (joined by a delta) share their value.
+        var distinctFree: [Int] = []
+        for c in freeClasses where !distinctFree.contains(c) { distinctFree.append(c) }
+        let product = try IndexNotation.contract(factors, over: distinctFree, keeping: distinctFree, sizes: classSizes)
+        var resultStrides = [Int](repeating: 0, count: distinctFree.count)
         var stride = 1
         for position in freeIndices.indices.reversed() {
-            resultStrides[classOf[numbered(freeIndices[position])]] += stride
+            if let slot = distinctFree.firstIndex(of: freeClasses[position]) { resultStrides[slot] += stride }
             stride *= freeSizes[position]
         }
-        let entryStrides: [[Int]] = entries.map { entry in
-            var strides = [Int](repeating: 0, count: classSizes.count)
-            for (slot, slotStride) in zip(entry.slots, entry.strides) { strides[classOf[slot]] += slotStride }
-            return strides
-        }
-
-        let coefficient = term.coefficient.doubleValue
-        let entryScalars = entries.map(\.scalars)
-        var assignment = [Int](repeating: 0, count: classSizes.count)
-        var entryOffsets = [Int](repeating: 0, count: entries.count)
+        var assignment = [Int](repeating: 0, count: distinctFree.count)
         var resultOffset = 0
-        for _ in 0..<assignments {
-            var product = coefficient
-            for k in entryScalars.indices { product *= entryScalars[k][entryOffsets[k]] }
-            result.scalars[resultOffset] += product
-            // The next assignment, last class fastest, offsets updated by their strides.
-            var position = classSizes.count - 1
+        for value in product.values {
+            result.scalars[resultOffset] += coefficient * value
+            var position = distinctFree.count - 1
             while position >= 0 {
                 assignment[position] += 1
                 resultOffset += resultStrides[position]
-                for k in entries.indices { entryOffsets[k] += entryStrides[k][position] }
-                if assignment[position] < classSizes[position] { break }
-                resultOffset -= resultStrides[position] * classSizes[position]
-                for k in entries.indices { entryOffsets[k] -= entryStrides[k][position] * classSizes[position] }
+                if assignment[position] < classSizes[distinctFree[position]] { break }
+                resultOffset -= resultStrides[position] * classSizes[distinctFree[position]]
                 assignment[position] = 0
                 position -= 1
             }
         }
     }
+
+    /// `Σ_{classes not kept} Π factors`, a tensor over `kept` (row-major in that order): the
+    /// loop runs over every assignment of `classes`, which must include every class of the
+    /// factors and every kept class.
+    ///
+    /// - Throws: ``IndexEvaluationError`` beyond ``maximumAssignments`` assignments.
+    private static func contract(_ factors: [ClassTensor], over classes: [Int], keeping kept: [Int],
+                                 sizes: [Int]) throws -> ClassTensor {
+        let assignments = try assignmentCount(classes.map { sizes[$0] })
+        // Strides of each factor and of the output along each position of `classes`.
+        func strides(of tensorClasses: [Int]) -> [Int] {
+            var result = [Int](repeating: 0, count: classes.count)
+            var stride = 1
+            for c in tensorClasses.reversed() {
+                if let position = classes.firstIndex(of: c) { result[position] += stride }
+                stride *= sizes[c]
+            }
+            return result
+        }
+        let factorStrides = factors.map { strides(of: $0.classes) }
+        let factorValues = factors.map(\.values)
+        let outputStrides = strides(of: kept)
+        var output = [Double](repeating: 0, count: try assignmentCount(kept.map { sizes[$0] }))
+        var assignment = [Int](repeating: 0, count: classes.count)
+        var offsets = [Int](repeating: 0, count: factors.count)
+        var outputOffset = 0
+        for _ in 0..<assignments {
+            var product = 1.0
+            for k in factorValues.indices { product *= factorValues[k][offsets[k]] }
+            output[outputOffset] += product
+            // The next assignment, last position fastest, offsets moved by their strides.
+            var position = classes.count - 1
+            while position >= 0 {
+                let size = sizes[classes[position]]
+                assignment[position] += 1
+                outputOffset += outputStrides[position]
+                for k in offsets.indices { offsets[k] += factorStrides[k][position] }
+                if assignment[position] < size { break }
+                outputOffset -= outputStrides[position] * size
+                for k in offsets.indices { offsets[k] -= factorStrides[k][position] * size }
+                assignment[position] = 0
+                position -= 1
+            }
+        }
+        return ClassTensor(classes: kept, values: output)
+    }
+}
+
+/// A dense tensor over index classes of one term, row-major in the order of `classes`
+/// (which are distinct).
+private struct ClassTensor {
+    var classes: [Int]
+    var values: [Double]
 }

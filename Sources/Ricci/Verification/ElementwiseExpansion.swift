@@ -54,7 +54,9 @@ struct ScalarMatrix: Hashable {
 ///   expression agree.
 /// - `det` is the cofactor (Laplace) expansion with memoised minors, `O(n·2ⁿ)` nodes;
 ///   `inv(A) = adj(A)/det A` with `adj(A)[i,j] = (−1)^(i+j) M[j,i]` (the minor without row
-///   `j` and column `i`); `logdet = log(det)`; `norm2 = sqrt(Σ entries²)`.
+///   `j` and column `i`); `logdet = log(det)`; `norm2 = sqrt(Σ entries²)`. Of a matrix of
+///   numbers (one that depends on no symbol), `det`, `logdet` and `inv` are numbers,
+///   computed as the evaluator computes them.
 /// - Declared functions expand into the formulas of their ``StandInFunctions``:
 ///   `σ(x) = tanh(c·x) + x/3`, `σ'(x) = c·(1 − tanh²(c·x)) + 1/3`,
 ///   `λ(M) = Σ log(1 + c·M[i,j]²)`, `∇λ(M)[i,j] = 2c·M[i,j] / (1 + c·M[i,j]²)`.
@@ -63,7 +65,8 @@ struct ScalarMatrix: Hashable {
 /// hash-consing shares equal entries across the whole expression.
 struct ElementwiseExpansion {
     /// The largest matrix whose determinant, log-determinant or inverse is expanded by
-    /// cofactors: 8×8 costs about `8·2⁸` nodes; beyond it the count doubles with every row.
+    /// cofactors: the determinant of an 8×8 costs about `8·2⁸` nodes and its adjugate about
+    /// `8·C(16, 8) ≈ 10⁵`; every further row more than doubles both.
     static let maximumCofactorSize = 8
 
     /// The graph the entries are built in.
@@ -220,14 +223,19 @@ struct ElementwiseExpansion {
             return scalar(graph.sum((0..<m.rows).map { m[$0, $0] }))
         case .determinant:
             try requireSquare(function, m)
+            if let constant = constantValue(m) { return scalar(graph.number(constant.determinant)) }
             var cofactors = try CofactorExpansion(m, graph: graph)
             return scalar(cofactors.determinant)
         case .logDeterminant:
             try requireSquare(function, m)
+            if let constant = constantValue(m) { return scalar(graph.number(constant.logDeterminant)) }
             var cofactors = try CofactorExpansion(m, graph: graph)
             return scalar(graph.apply(.log, cofactors.determinant))
         case .inverse:
             try requireSquare(function, m)
+            if let constant = constantValue(m) {
+                return ScalarMatrix(rows: m.rows, columns: m.columns, entries: constant.inverse().scalars.map(graph.number))
+            }
             var cofactors = try CofactorExpansion(m, graph: graph)
             return cofactors.inverse()
         case .sum:
@@ -273,6 +281,19 @@ struct ElementwiseExpansion {
                                graph.power(graph.sum([graph.one, graph.product([graph.number(c), graph.power(x, 2)])]), -1)])
             }
         }
+    }
+
+    /// The value of a matrix whose entries are all numbers (it depends on no symbol), for
+    /// `det`, `logdet` and `inv` of constants: those are computed as the evaluator computes
+    /// them, at any size, instead of by cofactors.
+    private func constantValue(_ m: ScalarMatrix) -> Tensor? {
+        var scalars: [Double] = []
+        scalars.reserveCapacity(m.entries.count)
+        for entry in m.entries {
+            guard let value = graph.numberValue(entry) else { return nil }
+            scalars.append(value)
+        }
+        return Tensor(shape: m.shape, scalars: scalars)
     }
 
     /// Throws unless `m` is square.

@@ -7,14 +7,15 @@ extension ScalarGraph {
     func reachable(from roots: [ScalarID]) -> [ScalarID] {
         var seen = [Bool](repeating: false, count: count)
         var stack = roots
-        var result: [ScalarID] = []
         while let id = stack.popLast() {
             if seen[id.raw] { continue }
             seen[id.raw] = true
-            result.append(id)
             stack.append(contentsOf: self[id].children)
         }
-        return result.sorted()
+        // Collecting by number gives ascending order without sorting.
+        var result: [ScalarID] = []
+        for raw in seen.indices where seen[raw] { result.append(ScalarID(raw: raw)) }
+        return result
     }
 
     // MARK: - Differentiation
@@ -61,7 +62,9 @@ extension ScalarGraph {
         // reset to 0 before the next.
         var derivative = [ScalarID](repeating: zero, count: originalCount)
         var result: [[ScalarID]] = []
-        for (k, symbol) in symbols.enumerated() {
+        for symbol in symbols {
+            // A symbol listed twice has the bit of its first place.
+            let k = position[symbol] ?? 0
             let (word, bit) = (k / 64, UInt64(1) << UInt64(k % 64))
             let dependent = order.filter { dependence[$0.raw * words + word] & bit != 0 }
             for id in dependent {
@@ -91,8 +94,8 @@ extension ScalarGraph {
             return sum(terms.map(d))
         case .product(let factors):
             var terms: [ScalarID] = []
-            for (k, factor) in factors.enumerated() {
-                let inner = d(factor)
+            for k in factors.indices {
+                let inner = d(factors[k])
                 if inner == zero { continue }
                 var others = factors
                 others[k] = inner

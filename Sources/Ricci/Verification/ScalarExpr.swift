@@ -133,6 +133,12 @@ final class ScalarGraph {
     let nodeBudget: Int
     private(set) var nodes: [ScalarExpr] = []
     private var ids: [ScalarExpr: ScalarID] = [:]
+    /// The value of each number node, nil for the others: the constructors ask for every
+    /// operand, and reading this avoids copying the node.
+    private var numbers: [Double?] = []
+
+    /// The one NaN node, once there is one.
+    private var notANumber: ScalarID?
 
     /// The number 0.
     private(set) var zero = ScalarID(raw: 0)
@@ -165,19 +171,25 @@ final class ScalarGraph {
         let id = ScalarID(raw: nodes.count)
         nodes.append(node)
         ids[node] = id
+        if case .number(let value) = node { numbers.append(value) } else { numbers.append(nil) }
         return id
     }
 
     /// The numeric value of a number node.
-    func numberValue(_ id: ScalarID) -> Double? {
-        if case .number(let value) = self[id] { return value }
-        return nil
-    }
+    func numberValue(_ id: ScalarID) -> Double? { numbers[id.raw] }
 
     // MARK: - Constructors
 
     /// The number `value`.
-    func number(_ value: Double) -> ScalarID { intern(.number(value)) }
+    func number(_ value: Double) -> ScalarID {
+        guard value.isNaN else { return intern(.number(value)) }
+        // NaN is not equal to itself, so a dictionary never finds it again: one node stands
+        // for every NaN (a number folded outside its function's domain).
+        if let nan = notANumber { return nan }
+        let nan = intern(.number(.nan))
+        notANumber = nan
+        return nan
+    }
 
     /// The symbol `symbol`.
     func symbol(_ symbol: ScalarSymbol) -> ScalarID { intern(.symbol(symbol)) }
@@ -192,7 +204,7 @@ final class ScalarGraph {
         if rest.isEmpty { return number(constant) }
         if rest.count == 1 && constant == 0 { return rest[0] }
         // Sorted operands make `a + b` and `b + a` one node; the constant comes last.
-        return intern(.sum(constant == 0 ? rest.sorted() : rest.sorted() + [number(constant)]))
+        return intern(.sum(constant == 0 ? ScalarGraph.sorted(rest) : ScalarGraph.sorted(rest) + [number(constant)]))
     }
 
     /// `Π factors`: numbers multiplied into one, unit factors dropped, zero when a factor is
@@ -211,7 +223,25 @@ final class ScalarGraph {
         if rest.isEmpty { return number(constant) }
         if rest.count == 1 && constant == 1 { return rest[0] }
         // Sorted operands make `a·b` and `b·a` one node; the coefficient leads, as written.
-        return intern(.product(constant == 1 ? rest.sorted() : [number(constant)] + rest.sorted()))
+        return intern(.product(constant == 1 ? ScalarGraph.sorted(rest) : [number(constant)] + ScalarGraph.sorted(rest)))
+    }
+
+    /// `ids` in ascending order. Most operand lists have two or three entries, which an
+    /// insertion sort orders without the standard sort's generic machinery; long ones (a sum
+    /// over every entry of a matrix) go to the standard sort.
+    private static func sorted(_ ids: [ScalarID]) -> [ScalarID] {
+        if ids.count > 16 { return ids.sorted() }
+        var result = ids
+        for i in result.indices.dropFirst() {
+            let id = result[i]
+            var j = i
+            while j > 0 && result[j - 1].raw > id.raw {
+                result[j] = result[j - 1]
+                j -= 1
+            }
+            result[j] = id
+        }
+        return result
     }
 
     /// `base ^ exponent`: `x⁰ = 1`, `x¹ = x`, numbers raised.
