@@ -91,7 +91,9 @@ struct Differentiator {
         let variableIndices = context.allocator.fresh(for: variableShape)
         let terms = try context.forwardDerivative(
             of: gradient, at: gradientIndices, withRespectTo: variable, variableIndices: variableIndices)
-        let matrixShape: Shape? = variableShape.kind == .matrix ? nil : Shape(variableShape.rows, variableShape.rows)
+        // n×n for a vector (or row vector) of length n, 1×1 for a scalar, none for a matrix.
+        let axes = variableShape.axes
+        let matrixShape: Shape? = axes.count == 2 ? nil : axes.first.map { Shape($0, $0) } ?? .scalar
         return try package(
             .hessian, context, terms, functionIndices: gradientIndices, variable: variable,
             variableIndices: variableIndices, matrixShape: matrixShape,
