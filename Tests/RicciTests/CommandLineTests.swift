@@ -81,7 +81,7 @@ import Testing
             {"expr": "tr((X*W - Y)*(X*W - Y)')", "wrt": "W", "shape": ["n", "k"], \
             "plain": "2*X'*(X*W - Y)", "index": "J[p,q] = 2*X[l,p]*(X*W - Y)[l,q]", \
             "pretty": "2 Xᵀ(X W − Y)", "latex": "2 X^{\\\\top} \\\\left(X W - Y\\\\right)", \
-            "numpy": "2 * X.T @ (X @ W - Y)", "verified": "skipped"}
+            "numpy": "2 * X.T @ (X @ W - Y)", "verified": "passed"}
 
             """)
     }
@@ -110,6 +110,13 @@ import Testing
         #expect(declared.output.contains("  S  matrix n×n, spd\n"))
         #expect(declared.output.contains("  x  vector n (inferred)\n"))
         #expect(declared.output.contains("functions\n  sigma  elementwise\n"))
+    }
+
+    @Test func verifyPrintsTheVerdict() {
+        let result = ricci("diff", "norm2(A*x - b)^2", "--wrt", "x", "--verify")
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("2 Aᵀ(A x − b)\nverified: passed ("))
+        #expect(result.output.contains("element-wise expansion and central differences"))
     }
 
     @Test func expressionsStartingWithAMinusAreNotOptions() {

@@ -27,7 +27,7 @@ public enum CommandLineTool {
             case "--version":
                 return CommandResult(output: "ricci \(Ricci.version)\n", error: "", status: 0)
             case "diff", "hessian":
-                let options = try Options(rest, allowed: ["wrt", "var", "func", "format"])
+                let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify"])
                 source = options.positional.first
                 return try DiffCommand.run(options, hessian: command == "hessian")
             case "show":
@@ -49,7 +49,7 @@ public enum CommandLineTool {
         ricci — symbolic matrix calculus: derivatives in matrix notation, verified
 
         usage:
-          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
+          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify]
           ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
@@ -63,6 +63,8 @@ public enum CommandLineTool {
           Undeclared names are inferred: upper case a matrix, lower case a vector, Greek a scalar.
 
         formats: pretty (default), plain, latex, index, numpy, json
+        Every result is verified against the element-wise expansion and finite differences
+        before it is printed; --verify also prints the verdict.
 
         example:
           ricci diff "norm2(A*x - b)^2" --wrt x      prints  2 Aᵀ(A x − b)

@@ -1,7 +1,8 @@
 // `ricci diff` and `ricci hessian`: a derivative in the notation asked for.
 
 enum DiffCommand {
-    /// Parses, checks and differentiates the expression, and prints the result.
+    /// Parses, checks and differentiates the expression, verifies the result (refusing to
+    /// print one that fails), and prints it; `--verify` adds the verdict.
     static func run(_ options: Options, hessian: Bool) throws -> CommandResult {
         let text = try options.single("expression")
         guard let variable = options.wrt else {
@@ -12,20 +13,29 @@ enum DiffCommand {
         let derivative = hessian
             ? try Ricci.hessian(of: checked, withRespectTo: variable)
             : try Ricci.derivative(of: checked, withRespectTo: variable)
-        let output: String
+        // Every result is checked before it is shown: one that fails is a bug, never output.
+        let verification = derivative.verify()
+        if verification.verdict == .failed {
+            throw DifferentiationError(
+                because: "its result failed verification (\(verification.detail)); this is a bug in Ricci")
+        }
+        var output: String
         switch options.format {
         case .pretty: output = derivative.pretty
         case .plain: output = derivative.plain ?? IndexPrinter.print(derivative.index)
         case .latex: output = derivative.latex ?? IndexPrinter.print(derivative.index)
         case .index: output = IndexPrinter.print(derivative.index)
         case .numpy: output = derivative.numpy ?? IndexPrinter.print(derivative.index)
-        case .json: output = json(derivative, verification: nil).text
+        case .json: output = json(derivative, verification: verification.verdict.rawValue).text
+        }
+        if options.verify && options.format != .json {
+            output += "\nverified: \(verification.verdict.rawValue) (\(verification.detail))"
         }
         return CommandResult(output: output + "\n", error: "", status: 0)
     }
 
     /// The JSON object of `LANGUAGE.md`: `expr`, `wrt`, `shape`, `plain`, `index`, `pretty`,
-    /// `latex`, `numpy`, `verified`.
+    /// `latex`, `numpy`, `verified` (`passed`, `failed` or `skipped`).
     static func json(_ derivative: Derivative, verification: String?) -> JSONValue {
         .object([
             ("expr", .string(PlainPrinter.print(derivative.function))),
