@@ -43,7 +43,7 @@ import Testing
         (["diff", "x'*x", "--wrt", "x", "--format", "svg"], "unknown format svg"),
         (["integrate", "x"], "unknown command 'integrate'"),
         (["diff", "--wrt", "x"], "missing expression"),
-        (["corpus"], "unknown command"),
+        (["corpus"], "missing corpus file"),
     ])
     func usageErrorsExitWithOne(arguments: [String], message: String) {
         let result = CommandLineTool.run(arguments)

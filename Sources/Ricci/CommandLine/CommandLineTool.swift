@@ -34,6 +34,9 @@ public enum CommandLineTool {
                 let options = try Options(rest, allowed: ["var", "func"])
                 source = options.positional.first
                 return try ShowCommand.run(options)
+            case "corpus":
+                let options = try Options(rest, allowed: [])
+                return try CorpusCommand.run(file: options.single("corpus file"))
             default:
                 throw UsageError("unknown command '\(command)' (see ricci --help)")
             }

@@ -1,0 +1,134 @@
+// Running corpus cases: derivative, timing, verification and comparison with `expected`.
+
+/// The result of one corpus case.
+public struct CorpusOutcome: Sendable {
+    /// The case.
+    public let corpusCase: CorpusCase
+    /// Ricci's derivative, unless it failed.
+    public let derivative: Derivative?
+    /// Microseconds for parse, differentiation, simplification and lifting.
+    public let micros: Double
+    /// Ricci's own verification of the derivative.
+    public let verification: Verification?
+    /// Why the case failed, or `nil`.
+    public let error: String?
+    /// Operator nodes of the plain result.
+    public let nodes: Int?
+    /// Flops of the result and of the function (every dimension 100, shared parts once).
+    public let flops: Double?
+    public let functionFlops: Double?
+
+    /// True when the derivative was taken, verified (or verification skipped) and equals the
+    /// expected one numerically.
+    public var passed: Bool { error == nil }
+
+    /// The JSON line of `ricci corpus`.
+    public var json: JSONValue {
+        .object([
+            ("id", .string(corpusCase.id)),
+            ("plain", .string(derivative?.plain)),
+            ("index", .string(derivative.map { IndexPrinter.print($0.index) })),
+            ("shape", derivative.map { DiffCommand.shapeJSON($0.shape) } ?? .null),
+            ("micros", .double((micros * 10).rounded() / 10)),
+            ("verified", .string(verification?.verdict.rawValue)),
+            ("error", .string(error)),
+            ("nodes", nodes.map { .int($0) } ?? .null),
+            ("flops", flops.map { .double($0) } ?? .null),
+            ("flops_function", functionFlops.map { .double($0) } ?? .null),
+        ])
+    }
+}
+
+/// Runs corpus cases.
+public enum CorpusRunner {
+    /// Differentiates the case (timed), verifies the result, and compares it with the case's
+    /// `expected` (and, for a Hessian, `gradient`) at three random test points that follow the
+    /// case's hints, within a relative error of 1e-6.
+    public static func run(_ corpusCase: CorpusCase) -> CorpusOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let derivative: Derivative
+        let checked: CheckedExpression
+        do {
+            checked = try CheckedExpression(parsing: corpusCase.expression, declarations: corpusCase.declarations)
+            derivative = corpusCase.kind == .hessian
+                ? try Ricci.hessian(of: checked, withRespectTo: corpusCase.variable)
+                : try Ricci.derivative(of: checked, withRespectTo: corpusCase.variable)
+        } catch {
+            let micros = microseconds(clock.now - start)
+            return CorpusOutcome(corpusCase: corpusCase, derivative: nil, micros: micros, verification: nil,
+                                 error: "\(error)", nodes: nil, flops: nil, functionFlops: nil)
+        }
+        let micros = microseconds(clock.now - start)
+        let verification = derivative.verify(VerificationOptions(
+            positive: corpusCase.positive, increasing: corpusCase.increasing))
+        var error: String?
+        if verification.verdict == .failed {
+            error = "verification failed: \(verification.detail)"
+        } else {
+            do {
+                try compare(derivative, with: corpusCase, environment: checked.environment)
+            } catch let mismatch {
+                error = "\(mismatch)"
+            }
+        }
+        return CorpusOutcome(
+            corpusCase: corpusCase, derivative: derivative, micros: micros, verification: verification, error: error,
+            nodes: derivative.matrix?.operatorCount,
+            flops: derivative.matrix?.flops(in: checked.environment),
+            functionFlops: checked.expression.flops(in: checked.environment))
+    }
+
+    private static func microseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1e6 + Double(attoseconds) / 1e12
+    }
+
+    /// Throws a ``CorpusError`` unless the derivative equals the expected one numerically.
+    static func compare(_ derivative: Derivative, with corpusCase: CorpusCase, environment: Environment) throws {
+        let functionAxes = (try environment.shape(of: derivative.function)).axes
+        let variableAxes = environment.variables[derivative.variable]?.shape.axes ?? []
+        let expectedAxes = corpusCase.kind == .hessian ? variableAxes + variableAxes : functionAxes + variableAxes
+        let dimensions = Set(environment.variables.values.flatMap { [$0.shape.rows, $0.shape.columns] })
+            .compactMap { dimension -> String? in
+                if case .named(let name) = dimension { return name }
+                return nil
+            }
+            .sorted()
+        var generator = SeededGenerator(seed: 20_260_101)
+        var checkedPoints = 0
+        for _ in 0..<30 where checkedPoints < 3 {
+            let sizes = TestPoint.drawSizes(for: dimensions, increasing: corpusCase.increasing, using: &generator)
+            let values = try TestPoint.drawValues(for: environment, sizes: sizes, positive: corpusCase.positive, using: &generator)
+            let evaluator = Evaluator(sizes: sizes, values: values)
+            guard let function = try? evaluator.evaluate(derivative.function), function.isFinite else { continue }
+            let expected = corpusCase.expectsIndexForm
+                ? try IndexNotation(parsing: corpusCase.expected, environment: environment, freeRanges: expectedAxes)
+                    .evaluate(with: evaluator)
+                : try evaluator.evaluate(CheckedExpression(parsing: corpusCase.expected, declarations: corpusCase.declarations).expression).squeezed()
+            guard expected.isFinite else { continue }
+            let mine = try derivative.matrix.map { try evaluator.evaluate($0).squeezed() }
+                ?? derivative.index.evaluate(with: evaluator)
+            try check(mine, against: expected, what: "the derivative")
+            if let gradient = corpusCase.expectedGradient, let mineGradient = derivative.gradient {
+                let expectedGradient = try evaluator.evaluate(
+                    CheckedExpression(parsing: gradient, declarations: corpusCase.declarations).expression)
+                try check(evaluator.evaluate(mineGradient), against: expectedGradient, what: "the gradient")
+            }
+            checkedPoints += 1
+        }
+        guard checkedPoints > 0 else {
+            throw CorpusError(message: "no test point where the function and the expected derivative are finite")
+        }
+    }
+
+    private static func check(_ mine: Tensor, against expected: Tensor, what: String) throws {
+        guard mine.squeezed().shape == expected.squeezed().shape else {
+            throw CorpusError(message: "\(what) has shape \(mine.squeezed().shape), expected \(expected.squeezed().shape)")
+        }
+        let distance = mine.squeezed().relativeDistance(to: expected.squeezed())
+        guard distance <= 1e-6 else {
+            throw CorpusError(message: "\(what) differs from the expected one: relative error \(distance)")
+        }
+    }
+}

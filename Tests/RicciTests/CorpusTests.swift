@@ -1,0 +1,61 @@
+// The public corpus, case by case: right, verified, as short as the hand form, cheap.
+
+import Foundation
+import Testing
+@testable import Ricci
+
+@Suite struct CorpusTests {
+    @Test(arguments: Fixtures.publicCorpus.map(\.id))
+    func caseIsRightAndVerified(id: String) throws {
+        let outcome = CorpusRunner.run(Fixtures.publicCase(id))
+        #expect(outcome.error == nil, "\(id): \(outcome.error ?? "")")
+        #expect(outcome.verification?.verdict == .passed, "\(id): \(outcome.verification?.detail ?? "")")
+    }
+
+    /// Where the expected derivative is a matrix expression, Ricci's has no more operator
+    /// nodes; where the case expects a matrix form, Ricci gives one.
+    @Test(arguments: Fixtures.publicCorpus.filter { !$0.expectsIndexForm }.map(\.id))
+    func resultIsNoLongerThanTheHandForm(id: String) throws {
+        let corpusCase = Fixtures.publicCase(id)
+        let checked = try CheckedExpression(parsing: corpusCase.expression, declarations: corpusCase.declarations)
+        let derivative = corpusCase.kind == .hessian
+            ? try Ricci.hessian(of: checked, withRespectTo: corpusCase.variable)
+            : try Ricci.derivative(of: checked, withRespectTo: corpusCase.variable)
+        let expected = try CheckedExpression(parsing: corpusCase.expected, declarations: corpusCase.declarations)
+        let matrix = try #require(derivative.matrix, "\(id) has no matrix form")
+        #expect(matrix.operatorCount <= expected.expression.operatorCount,
+                "\(id): \(PlainPrinter.print(matrix)) is longer than \(corpusCase.expected)")
+    }
+
+    /// A gradient costs at most three times the function (flops, shared parts once).
+    @Test(arguments: Fixtures.publicCorpus.filter { $0.kind == .gradient }.map(\.id))
+    func gradientIsCheap(id: String) throws {
+        let outcome = CorpusRunner.run(Fixtures.publicCase(id))
+        let flops = try #require(outcome.flops)
+        let functionFlops = try #require(outcome.functionFlops)
+        #expect(flops <= 3 * max(functionFlops, 1), "\(id): \(flops) flops against \(functionFlops)")
+    }
+
+    @Test func corpusCommandPassesThePublicCorpus() {
+        let result = CommandLineTool.run(["corpus", Fixtures.publicCorpusPath])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count == 65)
+        #expect(lines.last == "64 passed, 0 failed")
+        #expect(lines.first?.hasPrefix("{\"id\": \"sympy_by_scalar_trace_t2X\", \"plain\": \"2*t*tr(X)\"") == true)
+    }
+
+    @Test func corpusCommandFailsAWrongExpectation() throws {
+        let wrong = """
+            {"cases": [{"id": "wrong", "kind": "gradient", "vars": {"x": ["n"], "A": ["n", "n"]},
+                        "expr": "x'*A*x", "wrt": "x", "expected": "2*A*x"}]}
+            """
+        let path = NSTemporaryDirectory() + "/ricci-wrong-corpus.json"
+        try wrong.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = CommandLineTool.run(["corpus", path])
+        #expect(result.status == 3)
+        #expect(result.output.contains("differs from the expected one"))
+        #expect(result.output.hasSuffix("0 passed, 1 failed\n"))
+        #expect(CommandLineTool.run(["corpus", "/nonexistent/corpus.json"]).status == 2)
+    }
+}

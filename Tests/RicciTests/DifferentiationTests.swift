@@ -1,0 +1,125 @@
+// Derivatives end to end: input ⇒ result tables, regressions, and random expressions, all verified.
+
+import Testing
+@testable import Ricci
+
+/// The derivative of `expression` (declarations as `--var`/`--func` texts), verified.
+private func derivative(
+    _ expression: String, _ variable: String, _ declarations: [String] = [], hessian: Bool = false
+) throws -> Derivative {
+    let variables = declarations.filter { !$0.hasSuffix(":elementwise") && !$0.hasSuffix(":scalar") }
+    let functions = declarations.filter { $0.hasSuffix(":elementwise") || $0.hasSuffix(":scalar") }
+    let declared = try Declarations(parsingVariables: variables, functions: functions)
+    return hessian
+        ? try Ricci.hessian(of: expression, withRespectTo: variable, declarations: declared)
+        : try Ricci.derivative(of: expression, withRespectTo: variable, declarations: declared)
+}
+
+@Suite struct DifferentiationTests {
+    /// One line each: function, variable, declarations ⇒ the plain result; every one verified.
+    @Test(arguments: [
+        ("norm2(A*x - b)^2", "x", [], "2*A'*(A*x - b)"),
+        ("norm2(A*x - b)^2", "A", [], "2*(A*x - b)*x'"),
+        ("tr((X*W - Y)*(X*W - Y)')", "W", [], "2*X'*(X*W - Y)"),
+        ("tr((X*W - Y)*(X*W - Y)')", "X", [], "2*(X*W - Y)*W'"),
+        ("a'*X*b", "X", [], "a*b'"),
+        ("a'*exp(X*b)", "X", [], "a.*exp(X*b)*b'"),
+        ("x'*A*x", "x", ["A:n,n:symmetric"], "2*A*x"),
+        ("x'*A*x", "x", [], "(A + A')*x"),
+        ("logdet(X'*X)", "X", ["X:m,k"], "2*X*inv(X'*X)"),
+        ("det(inv(X))", "X", [], "-det(inv(X))*inv(X)'"),
+        ("tr(S*X) - logdet(X)", "X", ["X:n,n:spd", "S:n,n:spd"], "S - inv(X)"),
+        ("-sum(y.*log(sigmoid(X*w)) + (ones(m) - y).*log(ones(m) - sigmoid(X*w)))", "w", ["X:m,n"], "X'*(sigmoid(X*w) - y)"),
+        ("0.5*norm2(A'*(J + R)'*(J + R)*A - D)^2 + 0.5*lambda*norm2(R)^2", "R", ["D:k,k:symmetric"],
+         "2*(J + R)*A*(A'*(J + R)'*(J + R)*A - D)*A' + lambda*R"),
+        ("lambda(sigma(X*W))", "W", ["sigma:elementwise", "lambda:scalar"], "X'*(grad_lambda(sigma(X*W)).*sigma'(X*W))"),
+        ("lambda(sigma(X*W))", "X", ["sigma:elementwise", "lambda:scalar"], "grad_lambda(sigma(X*W)).*sigma'(X*W)*W'"),
+        ("tr(t^2*X)", "t", ["t:"], "2*t*tr(X)"),
+        ("2*mu*x", "x", [], "2*mu*I(m)"),
+        ("(t*ones(k)).*x.*y", "t", ["t:", "x:k", "y:k"], "x.*y"),
+    ] as [(String, String, [String], String)])
+    func derivativeTable(expression: String, variable: String, declarations: [String], expected: String) throws {
+        let result = try derivative(expression, variable, declarations)
+        #expect(result.plain == expected)
+        let verification = result.verify()
+        #expect(verification.verdict == .passed, "\(verification.detail)")
+    }
+
+    @Test(arguments: [
+        ("X*A", "X", [], "J[i,j,p,q] = delta(i,p)*A[q,j]"),
+        ("A'", "A", [], "J[i,j,p,q] = delta(j,p)*delta(i,q)"),
+        ("diagv(X)", "X", [], "J[i,p,q] = delta(i,p)*delta(i,q)"),
+        ("x*x'", "x", [], "J[i,j,p] = delta(i,p)*x[j] + delta(j,p)*x[i]"),
+        ("X.*X", "X", [], "J[i,j,p,q] = 2*delta(i,p)*delta(j,q)*X[i,j]"),
+    ] as [(String, String, [String], String)])
+    func jacobiansWithoutMatrixFormAreInIndexNotation(expression: String, variable: String, declarations: [String], expected: String) throws {
+        let result = try derivative(expression, variable, declarations)
+        #expect(result.matrix == nil)
+        #expect(IndexPrinter.print(result.index) == expected)
+        #expect(result.verify().verdict == .passed)
+    }
+
+    @Test func hessians() throws {
+        let quadratic = try derivative("x'*A*x + b'*x", "x", hessian: true)
+        #expect(quadratic.plain == "A + A'")
+        #expect(quadratic.gradient.map(PlainPrinter.print) == "(A + A')*x + b")
+        #expect(quadratic.verify().verdict == .passed)
+        let gaussian = try derivative(
+            "0.5*logdet(S) + 0.5*(x - mu)'*inv(S)*(x - mu)", "mu", ["S:n,n:spd", "mu:n"], hessian: true)
+        #expect(gaussian.plain == "inv(S)")
+        #expect(gaussian.verify().verdict == .passed)
+        let byMatrix = try derivative("tr(X'*X)", "X", hessian: true)
+        #expect(byMatrix.matrix == nil)
+        #expect(byMatrix.verify().verdict == .passed)
+    }
+
+    @Test func secondDerivativesOfDeclaredFunctionsAreRefusedWithAReason() throws {
+        #expect(throws: DifferentiationError.self) {
+            try derivative("sum(sigma(x))", "x", ["sigma:elementwise"], hessian: true)
+        }
+        do {
+            _ = try derivative("lambda(X)", "X", ["lambda:scalar"], hessian: true)
+        } catch let error as DifferentiationError {
+            #expect(error.message.hasPrefix("cannot take this derivative because grad_lambda is the gradient"))
+        }
+    }
+
+    /// Inputs that once went wrong, each verified.
+    @Test(arguments: [
+        ("tr(3*A')", "A", [], "3*I(m)"),
+        ("tr(3*A + sin(A))", "A", [], "3*I(m) + diagm(diagv(cos(A)))"),
+        ("tr(tr(S)*(X'*X))", "S", [], "sum(X.^2)*I(m)"),
+        ("sum((alpha^2).^(1/1024))", "alpha", [], nil),
+        ("tr(inv(X'*C*X)*(X'*B*X))", "X", ["X:m,k", "B:m,m:symmetric", "C:m,m:spd"], nil),
+        ("sum(x.*I(1))", "x", [], "ones(m)"),
+        ("beta./(alpha.*beta)", "beta", [], "0"),
+        ("lambda((X'*X)'.*(tr(X'*X)*B))", "X", ["lambda:scalar"], nil),
+        ("tr(3*(x*a' - diagm(x*a'*x)))", "x", [], nil),
+    ] as [(String, String, [String], String?)])
+    func regressions(expression: String, variable: String, declarations: [String], expected: String?) throws {
+        let result = try derivative(expression, variable, declarations)
+        if let expected { #expect(result.plain == expected) }
+        #expect(result.verify().verdict == .passed)
+    }
+
+    /// Random well-shaped expressions: every derivative is either refused with a reason or
+    /// verified (never wrong). A failure names its seed.
+    @Test(arguments: 0..<120)
+    func randomDerivativesVerify(seed: UInt64) throws {
+        let shapes: [Shape] = [.scalar, .scalar, .vector(.named("m")), Shape(.named("m"), .named("n"))]
+        let expression = RandomExpressions.wellShaped(shapes[Int(seed % 4)], depth: 4, seed: seed)
+        let checked = try CheckedExpression(expression, declarations: RandomExpressions.declarations)
+        let variables = expression.variableNames
+        guard !variables.isEmpty else { return }
+        let variable = variables[Int(seed / 4) % variables.count]
+        let result: Derivative
+        do {
+            result = try Ricci.derivative(of: checked, withRespectTo: variable)
+        } catch is DifferentiationError {
+            return
+        }
+        let verification = result.verify()
+        #expect(verification.verdict != .failed,
+                "seed \(seed): d/d\(variable) \(expression) = \(result.plain ?? IndexPrinter.print(result.index)): \(verification.detail)")
+    }
+}
