@@ -46,6 +46,8 @@ public struct Derivative: Sendable {
 struct Differentiator {
     let expression: MatrixExpr
     let environment: Environment
+    /// Where stage timings go, when they are wanted.
+    var profile: StageProfile?
 
     /// The first derivative with respect to `variable`: a gradient for a scalar function
     /// (reverse mode), a Jacobian otherwise (forward mode).
@@ -106,7 +108,7 @@ struct Differentiator {
             throw DerivativeRequestError(
                 message: "unknown variable '\(variable)': it is neither declared nor in \(expression)")
         }
-        let context = IndexContext(table: ExpressionTable(environment: environment))
+        let context = IndexContext(table: ExpressionTable(environment: environment), profile: profile)
         return (context, context.table.intern(tree: expression), declared.shape)
     }
 

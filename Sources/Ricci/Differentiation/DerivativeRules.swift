@@ -38,6 +38,10 @@ extension IndexContext {
     /// `∂A⁻¹ = −A⁻¹ ∂A A⁻¹`, `∂det A = det A · tr(A⁻¹ ∂A)`, `∂logdet A = tr(A⁻¹ ∂A)`,
     /// `∂‖A‖ = ‖A‖⁻¹ Σ A ⊙ ∂A`, `∂f(A) = f'(A) ⊙ ∂A` entry-wise, `∂λ(A) = Σ ∇λ(A) ⊙ ∂A`.
     func derivative(of id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
+        try measured(profile, .differentiate) { try differentiate(id, at: indices, target) }
+    }
+
+    private func differentiate(_ id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
         if id == target.node {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }

@@ -15,6 +15,10 @@ extension IndexContext {
     /// Every summed index the term introduces is fresh. `indices` has one index per axis of
     /// `id`'s shape (``Shape/axes``).
     func lower(_ id: ExprID, _ indices: [Index]) -> Term {
+        measured(profile, .lower) { lowerEntry(id, indices) }
+    }
+
+    private func lowerEntry(_ id: ExprID, _ indices: [Index]) -> Term {
         let table = self.table
         precondition(indices.count == table.shape(id).axes.count, "index count does not fit the shape")
         switch table[id] {

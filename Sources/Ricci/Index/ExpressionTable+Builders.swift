@@ -114,10 +114,13 @@ final class IndexContext {
     let table: ExpressionTable
     /// Fresh indices.
     var allocator = IndexAllocator()
+    /// Where stage timings go, when they are wanted.
+    let profile: StageProfile?
 
-    /// A context over a table.
-    init(table: ExpressionTable) {
+    /// A context over a table, timing its stages into `profile` if given.
+    init(table: ExpressionTable, profile: StageProfile? = nil) {
         self.table = table
+        self.profile = profile
     }
 
     /// Fresh indices for the axes of `id`'s shape.

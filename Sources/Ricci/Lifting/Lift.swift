@@ -28,7 +28,7 @@ extension IndexContext {
     /// The terms of an index sum in matrix notation. `free` are the sum's free indices,
     /// matched in order to the axes of `shape` (the shape of the result).
     func lift(_ terms: [Term], free: [Index], shape: Shape) throws -> [LiftedTerm] {
-        try terms.map { try lift($0, free: free, shape: shape) }
+        try measured(profile, .lift) { try terms.map { try lift($0, free: free, shape: shape) } }
     }
 
     /// One product term in matrix notation.

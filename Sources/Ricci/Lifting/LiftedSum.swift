@@ -6,7 +6,7 @@ extension IndexContext {
     /// Zero is `0*ones(m,n)` (the language has no zero matrix; the form keeps the shape).
     func expression(of terms: [LiftedTerm], shape: Shape, simplifier: MatrixSimplifier? = nil) -> ExprID {
         let sum = terms.map(productTerm)
-        return (simplifier ?? MatrixSimplifier(table: table)).simplify(sum, shape: shape)
+        return (simplifier ?? MatrixSimplifier(table: table, profile: profile)).simplify(sum, shape: shape)
     }
 
     /// A lifted term as a product term: its coefficient and scalars joined to those the

@@ -15,6 +15,10 @@ extension IndexContext {
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
     func contracted(_ term: Term, free: Set<Index>) -> Term? {
+        measured(profile, .contract) { contract(term, free: free) }
+    }
+
+    private func contract(_ term: Term, free: Set<Index>) -> Term? {
         guard !term.coefficient.isZero else { return nil }
         var coefficient = term.coefficient
         var factors = term.factors

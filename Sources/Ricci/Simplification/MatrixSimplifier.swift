@@ -36,11 +36,15 @@ final class MatrixSimplifier {
     /// `.budgetExhausted` once the budget ran out, else `.fixpoint`.
     private(set) var stopReason = StopReason.fixpoint
 
+    /// Where the time of simplification goes, when it is wanted.
+    let profile: StageProfile?
+
     /// A simplifier over `table` allowed `budget` rule applications.
-    init(table: ExpressionTable, budget: Int = 256, recording: Bool = false) {
+    init(table: ExpressionTable, budget: Int = 256, recording: Bool = false, profile: StageProfile? = nil) {
         self.table = table
         self.budget = budget
         self.recording = recording
+        self.profile = profile
     }
 
     /// The rules, in the order they are tried.
@@ -51,7 +55,7 @@ final class MatrixSimplifier {
 
     /// The sum as one compact expression of shape `shape`.
     func simplify(_ sum: SumForm, shape: Shape) -> ExprID {
-        simplify(sum, shape: shape, collectingTransposes: true)
+        measured(profile, .simplify) { simplify(sum, shape: shape, collectingTransposes: true) }
     }
 
     private func simplify(_ sum: SumForm, shape: Shape, collectingTransposes: Bool) -> ExprID {

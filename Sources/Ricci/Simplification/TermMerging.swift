@@ -8,6 +8,10 @@ extension IndexContext {
     ///
     /// Shrinks: each merge removes a term.
     func merged(_ terms: [Term], free: [Index]) -> [Term] {
+        measured(profile, .contract) { merge(terms, free: free) }
+    }
+
+    private func merge(_ terms: [Term], free: [Index]) -> [Term] {
         let freeSet = Set(free)
         var result: [Term] = []
         var positions: [[Factor]: Int] = [:]
