@@ -13,39 +13,46 @@ public enum Ricci {
     /// The derivative of `expression` (the language of `LANGUAGE.md`) with respect to the
     /// variable `variable`: the gradient of a scalar function (shaped like the variable),
     /// else the Jacobian (`J[i,j,p,q] = ∂f[i,j]/∂X[p,q]`, a matrix when it is one).
-    /// `profile`, if given, accumulates the time of each stage.
+    /// `profile`, if given, accumulates the time of each stage; `recordingSteps` fills the
+    /// result's ``Derivative/steps``.
     public static func derivative(
         of expression: String, withRespectTo variable: String, declarations: Declarations = Declarations(),
-        profile: StageProfile? = nil
+        profile: StageProfile? = nil, recordingSteps: Bool = false
     ) throws -> Derivative {
         let checked = try measured(profile, .parse) { try CheckedExpression(parsing: expression, declarations: declarations) }
-        return try derivative(of: checked, withRespectTo: variable, profile: profile)
+        return try derivative(of: checked, withRespectTo: variable, profile: profile, recordingSteps: recordingSteps)
     }
 
     /// The derivative of an expression whose shapes are known.
     public static func derivative(
-        of expression: CheckedExpression, withRespectTo variable: String, profile: StageProfile? = nil
+        of expression: CheckedExpression, withRespectTo variable: String, profile: StageProfile? = nil,
+        recordingSteps: Bool = false
     ) throws -> Derivative {
-        try Differentiator(expression: expression.expression, environment: expression.environment, profile: profile)
-            .derivative(withRespectTo: variable)
+        try Differentiator(
+            expression: expression.expression, environment: expression.environment, profile: profile,
+            recordingSteps: recordingSteps
+        ).derivative(withRespectTo: variable)
     }
 
     /// The Hessian `H[i,p] = ∂²f/∂x_i ∂x_p` of a scalar function with respect to a vector or
     /// scalar variable (index notation for a matrix variable).
     public static func hessian(
         of expression: String, withRespectTo variable: String, declarations: Declarations = Declarations(),
-        profile: StageProfile? = nil
+        profile: StageProfile? = nil, recordingSteps: Bool = false
     ) throws -> Derivative {
         let checked = try measured(profile, .parse) { try CheckedExpression(parsing: expression, declarations: declarations) }
-        return try hessian(of: checked, withRespectTo: variable, profile: profile)
+        return try hessian(of: checked, withRespectTo: variable, profile: profile, recordingSteps: recordingSteps)
     }
 
     /// The Hessian of an expression whose shapes are known.
     public static func hessian(
-        of expression: CheckedExpression, withRespectTo variable: String, profile: StageProfile? = nil
+        of expression: CheckedExpression, withRespectTo variable: String, profile: StageProfile? = nil,
+        recordingSteps: Bool = false
     ) throws -> Derivative {
-        try Differentiator(expression: expression.expression, environment: expression.environment, profile: profile)
-            .hessian(withRespectTo: variable)
+        try Differentiator(
+            expression: expression.expression, environment: expression.environment, profile: profile,
+            recordingSteps: recordingSteps
+        ).hessian(withRespectTo: variable)
     }
 }
 

@@ -119,6 +119,22 @@ import Testing
         #expect(result.output.contains("element-wise expansion and central differences"))
     }
 
+    @Test func stepsShowTheDerivation() {
+        let result = ricci("diff", "tr((X*W - Y)*(X*W - Y)')", "--wrt", "W", "--steps")
+        #expect(result.status == 0)
+        let labels = result.output.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(labels.first == "input")
+        for label in ["index", "adjoint", "with", "contracted", "lifted", "result", "verified"] {
+            #expect(labels.contains(label), "\(label)")
+        }
+        #expect(result.output.contains("contracted   ∂f/∂W[p,q] = 2*X[l,p]*(X*W - Y)[l,q]\n"))
+        #expect(result.output.hasSuffix("\n\n2 Xᵀ(X W − Y)\n"))
+        let rules = ricci("diff", "tr(X*X*B)", "--wrt", "X", "--steps", "--format", "plain")
+        #expect(rules.output.contains("rule collect-transposes"))
+        let json = ricci("diff", "x'*x", "--wrt", "x", "--steps", "--format", "json")
+        #expect(json.output.contains("\"steps\": [{\"step\": \"input\", \"text\": \"x'*x\"}"))
+    }
+
     @Test func expressionsStartingWithAMinusAreNotOptions() {
         let result = ricci("diff", "-x'*x", "--wrt", "x", "--format", "plain")
         #expect(result == CommandResult(output: "-2*x\n", error: "", status: 0))

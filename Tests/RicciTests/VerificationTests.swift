@@ -153,7 +153,7 @@ extension VerificationTests {
             kind: derivative.kind, function: function ?? derivative.function, variable: derivative.variable,
             environment: derivative.environment, shape: derivative.shape, matrix: matrix ?? derivative.matrix,
             matrixShape: derivative.matrixShape, index: index ?? derivative.index,
-            gradient: gradient ?? derivative.gradient)
+            gradient: gradient ?? derivative.gradient, steps: [])
     }
 
     /// `notation` with every coefficient multiplied by `factor`.
@@ -296,7 +296,7 @@ extension VerificationTests {
         let unknown = Derivative(
             kind: right.kind, function: right.function, variable: "q", environment: right.environment,
             shape: right.shape, matrix: right.matrix, matrixShape: right.matrixShape, index: right.index,
-            gradient: right.gradient)
+            gradient: right.gradient, steps: [])
         #expect(unknown.verify().verdict == .skipped)
     }
 

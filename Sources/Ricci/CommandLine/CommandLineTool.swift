@@ -27,7 +27,7 @@ public enum CommandLineTool {
             case "--version":
                 return CommandResult(output: "ricci \(Ricci.version)\n", error: "", status: 0)
             case "diff", "hessian":
-                let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify"])
+                let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify", "steps"])
                 source = options.positional.first
                 return try DiffCommand.run(options, hessian: command == "hessian")
             case "show":
@@ -52,7 +52,7 @@ public enum CommandLineTool {
         ricci — symbolic matrix calculus: derivatives in matrix notation, verified
 
         usage:
-          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify]
+          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
           ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
@@ -67,7 +67,7 @@ public enum CommandLineTool {
 
         formats: pretty (default), plain, latex, index, numpy, json
         Every result is verified against the element-wise expansion and finite differences
-        before it is printed; --verify also prints the verdict.
+        before it is printed; --verify also prints the verdict, --steps the whole derivation.
 
         example:
           ricci diff "norm2(A*x - b)^2" --wrt x      prints  2 Aᵀ(A x − b)

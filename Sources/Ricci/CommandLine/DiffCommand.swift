@@ -11,8 +11,8 @@ enum DiffCommand {
         let declarations = try options.declarations()
         let checked = try CheckedExpression(parsing: text, declarations: declarations)
         let derivative = hessian
-            ? try Ricci.hessian(of: checked, withRespectTo: variable)
-            : try Ricci.derivative(of: checked, withRespectTo: variable)
+            ? try Ricci.hessian(of: checked, withRespectTo: variable, recordingSteps: options.steps)
+            : try Ricci.derivative(of: checked, withRespectTo: variable, recordingSteps: options.steps)
         // Every result is checked before it is shown: one that fails is a bug, never output.
         let verification = derivative.verify()
         if verification.verdict == .failed {
@@ -26,9 +26,24 @@ enum DiffCommand {
         case .latex: output = derivative.latex ?? IndexPrinter.print(derivative.index)
         case .index: output = IndexPrinter.print(derivative.index)
         case .numpy: output = derivative.numpy ?? IndexPrinter.print(derivative.index)
-        case .json: output = json(derivative, verification: verification.verdict.rawValue).text
+        case .json:
+            var object = json(derivative, verification: verification.verdict.rawValue)
+            if options.steps, case .object(let members) = object {
+                object = .object(members + [("steps", .array(derivative.steps.map {
+                    .object([("step", .string($0.label)), ("text", .string($0.text))])
+                }))])
+            }
+            output = object.text
         }
-        if options.verify && options.format != .json {
+        if options.steps && options.format != .json {
+            // The derivation first, the answer in the chosen notation last.
+            func line(_ label: String, _ text: String) -> String {
+                label + String(repeating: " ", count: max(1, 13 - label.count)) + text
+            }
+            let lines = derivative.steps.map { line($0.label, $0.text) }
+                + [line("verified", "\(verification.verdict.rawValue) (\(verification.detail))")]
+            output = (lines + ["", output]).joined(separator: "\n")
+        } else if options.verify && options.format != .json {
             output += "\nverified: \(verification.verdict.rawValue) (\(verification.detail))"
         }
         return CommandResult(output: output + "\n", error: "", status: 0)

@@ -40,6 +40,8 @@ public struct Derivative: Sendable {
     public let index: IndexNotation
     /// For a Hessian, the gradient it differentiates.
     public let gradient: MatrixExpr?
+    /// The steps of the derivation, when they were asked for (see ``Ricci``'s `recordingSteps`).
+    public let steps: [DerivationStep]
 }
 
 /// Computes derivatives of one problem (an expression with every shape known).
@@ -48,6 +50,16 @@ struct Differentiator {
     let environment: Environment
     /// Where stage timings go, when they are wanted.
     var profile: StageProfile?
+    /// True to record the steps of the derivation.
+    var recordingSteps = false
+
+    /// A differentiator of `expression` in `environment`.
+    init(expression: MatrixExpr, environment: Environment, profile: StageProfile? = nil, recordingSteps: Bool = false) {
+        self.expression = expression
+        self.environment = environment
+        self.profile = profile
+        self.recordingSteps = recordingSteps
+    }
 
     /// The first derivative with respect to `variable`: a gradient for a scalar function
     /// (reverse mode), a Jacobian otherwise (forward mode).
@@ -109,7 +121,19 @@ struct Differentiator {
                 message: "unknown variable '\(variable)': it is neither declared nor in \(expression)")
         }
         let context = IndexContext(table: ExpressionTable(environment: environment), profile: profile)
-        return (context, context.table.intern(tree: expression), declared.shape)
+        let root = context.table.intern(tree: expression)
+        if recordingSteps {
+            let trace = DerivationTrace()
+            context.trace = trace
+            trace.record("input", PlainPrinter.print(expression))
+            let indices = context.freshIndices(for: root)
+            trace.record("index form", context.indexText("f", context.summands(root).map { summand in
+                var term = context.lower(summand.id, indices)
+                term.coefficient *= summand.sign
+                return term
+            }, free: indices))
+        }
+        return (context, root, declared.shape)
     }
 
     /// The matrix form of a Jacobian, if it has one: `f`'s shape for a scalar variable,
@@ -125,18 +149,31 @@ struct Differentiator {
         _ kind: Derivative.Kind, _ context: IndexContext, _ terms: [Term], functionIndices: [Index],
         variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil
     ) throws -> Derivative {
-        guard terms.allSatisfy({ $0.coefficient.isValid }) else {
+        var matrix: MatrixExpr?
+        let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
+        if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {
+            if let trace = context.trace {
+                let raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
+                trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
+            }
+            matrix = context.table.expression(context.expression(of: lifted, shape: matrixShape, simplifier: simplifier))
+        }
+        guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrix?.containsInvalidNumber ?? false) else {
             throw DifferentiationError(because: "its numbers are too large for exact 64-bit rationals")
         }
-        var matrix: MatrixExpr?
-        if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {
-            matrix = context.table.expression(context.expression(of: lifted, shape: matrixShape))
+        if let trace = context.trace {
+            for step in simplifier.steps {
+                trace.record("rule " + step.rule, PlainPrinter.print(context.table.expression(step.before))
+                    + "  →  " + PlainPrinter.print(context.table.expression(step.after)))
+            }
+            trace.record("result", matrix.map(PlainPrinter.print)
+                ?? IndexPrinter.print(context.notation(of: terms, functionIndices: functionIndices, variableIndices: variableIndices)))
         }
         let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(\.range)
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil,
             index: context.notation(of: terms, functionIndices: functionIndices, variableIndices: variableIndices),
-            gradient: gradient)
+            gradient: gradient, steps: context.trace?.steps ?? [])
     }
 }

@@ -13,6 +13,14 @@ extension IndexContext {
         let target = DerivativeTarget(node: variableNode, indices: variableIndices, recursive: true, variable: variable)
         guard root == variableNode || table.depends(root, on: variable) else { return [] }
         let terms = try derivative(of: root, at: indices, target)
-        return merged(terms, free: indices + variableIndices)
+        let result = merged(terms, free: indices + variableIndices)
+        if let trace {
+            let print = { (terms: [Term]) in
+                IndexPrinter.print(self.notation(of: terms, functionIndices: indices, variableIndices: variableIndices))
+            }
+            trace.record("with deltas", print(terms))
+            trace.record("contracted", print(result))
+        }
+        return result
     }
 }

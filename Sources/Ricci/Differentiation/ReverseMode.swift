@@ -21,11 +21,14 @@ extension IndexContext {
         // Contributions are kept with the parent they came through: interned nodes are
         // numbered as the input is read, so sorting by parent puts terms in input order.
         var adjoints: [ExprID: [(parent: ExprID, term: Term)]] = [root: [(root, Term(.one))]]
+        // The last step's products before contraction, for the trace.
+        var uncontracted: [Term] = []
         for node in order where node != leaf {
             let nodeIndices = freeIndices[node] ?? freshIndices(for: node)
             let adjoint = merged(inInputOrder(adjoints[node]), free: nodeIndices)
             adjoints[node] = nil
             if adjoint.isEmpty { continue }
+            if node != root { trace?.record("adjoint", indexText(adjointName(of: node), adjoint, free: nodeIndices)) }
             // The local derivatives ∂N[n]/∂C[c] for every child C that depends on the variable.
             var locals: [(child: ExprID, indices: [Index], terms: [Term])] = []
             var seen = Set<ExprID>()
@@ -46,6 +49,7 @@ extension IndexContext {
                 let childFree = Set(local.indices)
                 for seed in seeds {
                     for term in local.terms {
+                        if local.child == leaf, trace != nil { uncontracted.append(product(seed, term)) }
                         if let contribution = contracted(product(seed, term), free: childFree) {
                             adjoints[local.child, default: []].append((node, contribution))
                         }
@@ -53,7 +57,14 @@ extension IndexContext {
                 }
             }
         }
-        return merged(inInputOrder(adjoints[leaf]), free: variableIndices)
+        let gradient = merged(inInputOrder(adjoints[leaf]), free: variableIndices)
+        if let trace {
+            let name = adjointName(of: leaf)
+            trace.record("with deltas", name + "[…] = " + IndexPrinter.printTerms(
+                notation(of: uncontracted, functionIndices: [], variableIndices: variableIndices).terms))
+            trace.record("contracted", indexText(name, gradient, free: variableIndices, variable: true))
+        }
+        return gradient
     }
 
     /// The terms of the contributions, ordered by the parent they came through (stable).
