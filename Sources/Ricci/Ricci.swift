@@ -60,7 +60,8 @@ extension Derivative {
     /// One line of the language (parseable again), `nil` when there is no matrix form.
     public var plain: String? { matrix.map(PlainPrinter.print) }
     /// Unicode matrix notation (`2 Xᵀ(X W − Y)`), or index notation when there is no matrix form.
-    public var pretty: String { matrix.map(PrettyPrinter.print) ?? IndexPrinter.print(index) }
+    /// Repeated sub-expressions are named where that shortens it (`… where T₁ = X W`).
+    public var pretty: String { matrix.map(PrettyPrinter.printNamingRepeats) ?? IndexPrinter.print(index) }
     /// LaTeX math, `nil` when there is no matrix form.
     public var latex: String? { matrix.map(LaTeXPrinter.print) }
     /// A NumPy expression (every value a 2-D array), `nil` when there is no matrix form.

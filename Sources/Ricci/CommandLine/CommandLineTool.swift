@@ -34,6 +34,9 @@ public enum CommandLineTool {
                 let options = try Options(rest, allowed: ["var", "func"])
                 source = options.positional.first
                 return try ShowCommand.run(options)
+            case "demo":
+                _ = try Options(rest, allowed: [])
+                return DemoCommand.run()
             case "corpus":
                 let options = try Options(rest, allowed: [])
                 return try CorpusCommand.run(file: options.single("corpus file"))
@@ -56,6 +59,7 @@ public enum CommandLineTool {
           ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
+          ricci demo                                the worked examples of the seed documents, verified
           ricci corpus FILE                         every case of a corpus file, checked
           ricci --help | --version
 

@@ -84,11 +84,23 @@ public enum CorpusRunner {
         return Double(seconds) * 1e6 + Double(attoseconds) / 1e12
     }
 
-    /// Throws a ``CorpusError`` unless the derivative equals the expected one numerically.
+    /// Throws a ``CorpusError`` unless the derivative equals the case's expected one numerically.
     static func compare(_ derivative: Derivative, with corpusCase: CorpusCase, environment: Environment) throws {
+        try compare(
+            derivative, expected: corpusCase.expected, inIndexForm: corpusCase.expectsIndexForm,
+            expectedGradient: corpusCase.expectedGradient, declarations: corpusCase.declarations,
+            positive: corpusCase.positive, increasing: corpusCase.increasing, environment: environment)
+    }
+
+    /// Throws a ``CorpusError`` unless the derivative equals `expected` (an expression of the
+    /// language, or index notation) numerically at three random test points.
+    static func compare(
+        _ derivative: Derivative, expected: String, inIndexForm: Bool, expectedGradient: String?,
+        declarations: Declarations, positive: Set<String>, increasing: [String], environment: Environment
+    ) throws {
         let functionAxes = (try environment.shape(of: derivative.function)).axes
         let variableAxes = environment.variables[derivative.variable]?.shape.axes ?? []
-        let expectedAxes = corpusCase.kind == .hessian ? variableAxes + variableAxes : functionAxes + variableAxes
+        let expectedAxes = derivative.kind == .hessian ? variableAxes + variableAxes : functionAxes + variableAxes
         let dimensions = Set(environment.variables.values.flatMap { [$0.shape.rows, $0.shape.columns] })
             .compactMap { dimension -> String? in
                 if case .named(let name) = dimension { return name }
@@ -98,22 +110,22 @@ public enum CorpusRunner {
         var generator = SeededGenerator(seed: 20_260_101)
         var checkedPoints = 0
         for _ in 0..<30 where checkedPoints < 3 {
-            let sizes = TestPoint.drawSizes(for: dimensions, increasing: corpusCase.increasing, using: &generator)
-            let values = try TestPoint.drawValues(for: environment, sizes: sizes, positive: corpusCase.positive, using: &generator)
+            let sizes = TestPoint.drawSizes(for: dimensions, increasing: increasing, using: &generator)
+            let values = try TestPoint.drawValues(for: environment, sizes: sizes, positive: positive, using: &generator)
             let evaluator = Evaluator(sizes: sizes, values: values)
             guard let function = try? evaluator.evaluate(derivative.function), function.isFinite else { continue }
-            let expected = corpusCase.expectsIndexForm
-                ? try IndexNotation(parsing: corpusCase.expected, environment: environment, freeRanges: expectedAxes)
+            let expectedValue = inIndexForm
+                ? try IndexNotation(parsing: expected, environment: environment, freeRanges: expectedAxes)
                     .evaluate(with: evaluator)
-                : try evaluator.evaluate(CheckedExpression(parsing: corpusCase.expected, declarations: corpusCase.declarations).expression).squeezed()
-            guard expected.isFinite else { continue }
+                : try evaluator.evaluate(CheckedExpression(parsing: expected, declarations: declarations).expression).squeezed()
+            guard expectedValue.isFinite else { continue }
             let mine = try derivative.matrix.map { try evaluator.evaluate($0).squeezed() }
                 ?? derivative.index.evaluate(with: evaluator)
-            try check(mine, against: expected, what: "the derivative")
-            if let gradient = corpusCase.expectedGradient, let mineGradient = derivative.gradient {
-                let expectedGradient = try evaluator.evaluate(
-                    CheckedExpression(parsing: gradient, declarations: corpusCase.declarations).expression)
-                try check(evaluator.evaluate(mineGradient), against: expectedGradient, what: "the gradient")
+            try check(mine, against: expectedValue, what: "the derivative")
+            if let gradient = expectedGradient, let mineGradient = derivative.gradient {
+                let gradientValue = try evaluator.evaluate(
+                    CheckedExpression(parsing: gradient, declarations: declarations).expression)
+                try check(evaluator.evaluate(mineGradient), against: gradientValue, what: "the gradient")
             }
             checkedPoints += 1
         }

@@ -88,14 +88,21 @@ extension ExpressionTable {
 
     /// The chain with every adjacent pair `A⁻¹ A` or `A A⁻¹` (equally transposed) removed,
     /// and an inverse of a product of square factors opened, `(P Q)⁻¹ = Q⁻¹ P⁻¹`, where that
-    /// lets a factor cancel; an identity link is dropped. Returns a chain at most as long.
+    /// lets a factor cancel; an identity link is dropped (a chain that cancels entirely is
+    /// `I`). Returns a chain at most as long.
     func cancellingInverses(_ chain: [ChainLink]) -> [ChainLink] {
         var links = chain.filter { !isIdentity($0.id) || chain.count == 1 }
         var changed = true
         while changed {
             changed = false
             for position in links.indices.dropLast() where cancels(links[position], links[position + 1]) {
+                let first = links[position]
                 links.removeSubrange(position...(position + 1))
+                if links.isEmpty {
+                    // A product that cancels entirely is the identity, not the number 1.
+                    let size = first.transposed ? shape(first.id).columns : shape(first.id).rows
+                    links = [ChainLink(id: intern(.identity(size)), transposed: false)]
+                }
                 changed = true
                 break
             }
