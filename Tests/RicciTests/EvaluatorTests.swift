@@ -5,12 +5,6 @@ import Testing
 @testable import Ricci
 
 @Suite struct EvaluatorTests {
-    // Shorthands for building expressions.
-    static func v(_ name: String) -> MatrixExpr { .variable(name) }
-    static func n(_ value: Int, _ denominator: Int = 1) -> MatrixExpr { .number(Rational(value, denominator)) }
-    static func f(_ function: MatrixFunction, _ argument: MatrixExpr) -> MatrixExpr { .apply(function, argument) }
-    static func e(_ function: ElementwiseFunction, _ argument: MatrixExpr) -> MatrixExpr { .apply(.elementwise(function), argument) }
-
     /// A = [1 2; 3 4], B = [0 1; -1 2], C (3×3, det 6), S = [2 1; 1 2], M = [0 1; -1 2],
     /// R (2×3), x = [1; 2], b = [1; -1], t = 4, s = -2.
     static let evaluator = Evaluator(
@@ -76,7 +70,7 @@ import Testing
         ("A*s", .multiply(A, s), .matrix([[-2, -4], [-6, -8]])),
         ("x*t", .multiply(x, t), .vector([4, 8])),
         ("A/t", .divide(A, t), .matrix([[0.25, 0.5], [0.75, 1]])),
-        ("1/2*A", .multiply(n(1, 2), A), .matrix([[0.5, 1], [1.5, 2]])),
+        ("1/2*A", .multiply(num(1, 2), A), .matrix([[0.5, 1], [1.5, 2]])),
         ("t^0.5", .power(t, Rational(1, 2)), .scalar(2)),
         ("s^3", .power(s, 3), .scalar(-8)),
         ("t^(-1)", .power(t, -1), .scalar(0.25)),
@@ -90,20 +84,20 @@ import Testing
         ("ones(n)", .ones(.named("n"), .one), .vector([1, 1, 1])),
         ("x'*ones(m)", .multiply(.transpose(x), .ones(.named("m"), .one)), .scalar(3)),
         ("R - ones(m,n)", .subtract(R, .ones(.named("m"), .named("n"))), .matrix([[0, 1, 2], [3, 4, 5]])),
-        ("exp(M)", e(.exp, M), .matrix([[1, M_E], [1 / M_E, M_E * M_E]])),
-        ("log(A)", e(.log, A), .matrix([[0, Foundation.log(2)], [Foundation.log(3), Foundation.log(4)]])),
-        ("log(M)", e(.log, M), .matrix([[-.infinity, 0], [.nan, Foundation.log(2)]])),
-        ("sin(M)", e(.sin, M), .matrix([[0, Foundation.sin(1)], [-Foundation.sin(1), Foundation.sin(2)]])),
-        ("cos(M)", e(.cos, M), .matrix([[1, Foundation.cos(1)], [Foundation.cos(1), Foundation.cos(2)]])),
-        ("tanh(M)", e(.tanh, M), .matrix([[0, Foundation.tanh(1)], [-Foundation.tanh(1), Foundation.tanh(2)]])),
-        ("sqrt(A)", e(.sqrt, A), .matrix([[1, Double(2).squareRoot()], [Double(3).squareRoot(), 2]])),
-        ("abs(M)", e(.abs, M), .matrix([[0, 1], [1, 2]])),
-        ("relu(M)", e(.relu, M), .matrix([[0, 1], [0, 2]])),
-        ("sigmoid(M)", e(.sigmoid, M),
+        ("exp(M)", ew(.exp, M), .matrix([[1, M_E], [1 / M_E, M_E * M_E]])),
+        ("log(A)", ew(.log, A), .matrix([[0, Foundation.log(2)], [Foundation.log(3), Foundation.log(4)]])),
+        ("log(M)", ew(.log, M), .matrix([[-.infinity, 0], [.nan, Foundation.log(2)]])),
+        ("sin(M)", ew(.sin, M), .matrix([[0, Foundation.sin(1)], [-Foundation.sin(1), Foundation.sin(2)]])),
+        ("cos(M)", ew(.cos, M), .matrix([[1, Foundation.cos(1)], [Foundation.cos(1), Foundation.cos(2)]])),
+        ("tanh(M)", ew(.tanh, M), .matrix([[0, Foundation.tanh(1)], [-Foundation.tanh(1), Foundation.tanh(2)]])),
+        ("sqrt(A)", ew(.sqrt, A), .matrix([[1, Double(2).squareRoot()], [Double(3).squareRoot(), 2]])),
+        ("abs(M)", ew(.abs, M), .matrix([[0, 1], [1, 2]])),
+        ("relu(M)", ew(.relu, M), .matrix([[0, 1], [0, 2]])),
+        ("sigmoid(M)", ew(.sigmoid, M),
          .matrix([[0.5, 1 / (1 + Foundation.exp(-1))], [1 / (1 + M_E), 1 / (1 + Foundation.exp(-2))]])),
-        ("softplus(M)", e(.softplus, M),
+        ("softplus(M)", ew(.softplus, M),
          .matrix([[Foundation.log(2), Foundation.log(1 + M_E)], [Foundation.log(1 + 1 / M_E), Foundation.log(1 + M_E * M_E)]])),
-        ("sum(exp(x))", f(.sum, e(.exp, x)), .scalar(M_E + M_E * M_E)),
+        ("sum(exp(x))", f(.sum, ew(.exp, x)), .scalar(M_E + M_E * M_E)),
         ("tr(A*B')", f(.trace, .multiply(A, .transpose(B))), .scalar(0 + 2 - 3 + 8)),
     ]
 
@@ -115,27 +109,27 @@ import Testing
 
     @Test func extremeArgumentsStayFinite() throws {
         let big = Evaluator(values: ["z": .vector([1000, -1000, 0])])
-        let sigmoid = try big.evaluate(Self.e(.sigmoid, Self.v("z")))
+        let sigmoid = try big.evaluate(ew(.sigmoid, v("z")))
         #expect(sigmoid.scalars == [1, 0, 0.5])
-        let softplus = try big.evaluate(Self.e(.softplus, Self.v("z")))
+        let softplus = try big.evaluate(ew(.softplus, v("z")))
         #expect(softplus.scalars[0] == 1000 && softplus.scalars[1] >= 0 && softplus.scalars[1] < 1e-300)
         #expect(Swift.abs(softplus.scalars[2] - Foundation.log(2)) < 1e-15)
         let nan = Evaluator(values: ["z": .scalar(.nan)])
-        #expect(try nan.evaluate(Self.e(.relu, Self.v("z"))).scalarValue.isNaN)
-        #expect(try nan.evaluate(Self.e(.softplus, Self.v("z"))).scalarValue.isNaN)
+        #expect(try nan.evaluate(ew(.relu, v("z"))).scalarValue.isNaN)
+        #expect(try nan.evaluate(ew(.softplus, v("z"))).scalarValue.isNaN)
     }
 
     @Test func singularInverseGivesNonFiniteEntries() throws {
         let singular = Evaluator(values: ["Z": .matrix([[1, 2], [2, 4]])])
-        #expect(try !singular.evaluate(Self.f(.inverse, Self.v("Z"))).isFinite)
-        #expect(try singular.evaluate(Self.f(.determinant, Self.v("Z"))).scalarValue == 0)
-        #expect(try singular.evaluate(Self.f(.logDeterminant, Self.v("Z"))).scalarValue.isNaN)
+        #expect(try !singular.evaluate(f(.inverse, v("Z"))).isFinite)
+        #expect(try singular.evaluate(f(.determinant, v("Z"))).scalarValue == 0)
+        #expect(try singular.evaluate(f(.logDeterminant, v("Z"))).scalarValue.isNaN)
     }
 
     @Test func valuesOfOrderZeroAndOneAreScalarsAndColumns() throws {
         let evaluator = Evaluator(values: ["c": Tensor(shape: [], scalars: [3]), "y": Tensor(shape: [2], scalars: [1, 2])])
-        #expect(try evaluator.evaluate(Self.v("c")) == .scalar(3))
-        #expect(try evaluator.evaluate(.multiply(Self.v("c"), Self.v("y"))) == .vector([3, 6]))
+        #expect(try evaluator.evaluate(v("c")) == .scalar(3))
+        #expect(try evaluator.evaluate(.multiply(v("c"), v("y"))) == .vector([3, 6]))
     }
 
     @Test func declaredFunctionsUseTheirStandIns() throws {

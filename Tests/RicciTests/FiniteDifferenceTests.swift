@@ -5,13 +5,6 @@ import Testing
 @testable import Ricci
 
 @Suite struct FiniteDifferenceTests {
-    static func v(_ name: String) -> MatrixExpr { .variable(name) }
-    static func f(_ function: MatrixFunction, _ argument: MatrixExpr) -> MatrixExpr { .apply(function, argument) }
-    static func t(_ expr: MatrixExpr) -> MatrixExpr { .transpose(expr) }
-    static func mul(_ factors: MatrixExpr...) -> MatrixExpr {
-        factors.dropFirst().reduce(factors[0]) { .multiply($0, $1) }
-    }
-
     static func matrix(_ name: String, _ rows: String, _ columns: String,
                        _ property: MatrixProperty? = nil) -> Variable {
         Variable(name: name, shape: Shape(.named(rows), .named(columns)), property: property, isDeclared: true)
@@ -58,16 +51,16 @@ import Testing
     @Test(arguments: seeds)
     func quadraticFormByVector(seed: UInt64) throws {
         // d/dx xᵀAx = (A + Aᵀ)x
-        let (x, a) = (Self.v("x"), Self.v("A"))
-        try Self.check(Self.mul(Self.t(x), a, x), "x", .multiply(.add(a, Self.t(a)), x),
+        let (x, a) = (v("x"), v("A"))
+        try Self.check(mul(tr(x), a, x), "x", .multiply(.add(a, tr(a)), x),
                        [Self.vector("x", "n"), Self.matrix("A", "n", "n")], seed: seed)
     }
 
     @Test(arguments: seeds)
     func traceOfProductByMatrix(seed: UInt64) throws {
         // d/dX tr(AXB) = AᵀBᵀ
-        let (a, x, b) = (Self.v("A"), Self.v("X"), Self.v("B"))
-        try Self.check(Self.f(.trace, Self.mul(a, x, b)), "X", .multiply(Self.t(a), Self.t(b)),
+        let (a, x, b) = (v("A"), v("X"), v("B"))
+        try Self.check(f(.trace, mul(a, x, b)), "X", .multiply(tr(a), tr(b)),
                        [Self.matrix("A", "m", "n"), Self.matrix("X", "n", "k"), Self.matrix("B", "k", "m")],
                        seed: seed)
     }
@@ -75,19 +68,19 @@ import Testing
     @Test(arguments: seeds)
     func logDeterminantByMatrix(seed: UInt64) throws {
         // d/dX logdet(X) = X⁻ᵀ, for a general square X and for an spd S (then S⁻¹).
-        try Self.check(Self.f(.logDeterminant, Self.v("X")), "X", Self.t(Self.f(.inverse, Self.v("X"))),
+        try Self.check(f(.logDeterminant, v("X")), "X", tr(f(.inverse, v("X"))),
                        [Self.matrix("X", "n", "n")], seed: seed)
-        try Self.check(Self.f(.logDeterminant, Self.v("S")), "S", Self.f(.inverse, Self.v("S")),
+        try Self.check(f(.logDeterminant, v("S")), "S", f(.inverse, v("S")),
                        [Self.matrix("S", "n", "n", .spd)], seed: seed)
     }
 
     @Test(arguments: seeds)
     func bilinearFormOfInverseByMatrix(seed: UInt64) throws {
         // d/dX aᵀX⁻¹b = −X⁻ᵀ a bᵀ X⁻ᵀ
-        let (a, x, b) = (Self.v("a"), Self.v("X"), Self.v("b"))
-        let inverseTransposed = Self.t(Self.f(.inverse, x))
-        try Self.check(Self.mul(Self.t(a), Self.f(.inverse, x), b), "X",
-                       .negate(Self.mul(inverseTransposed, a, Self.t(b), inverseTransposed)),
+        let (a, x, b) = (v("a"), v("X"), v("b"))
+        let inverseTransposed = tr(f(.inverse, x))
+        try Self.check(mul(tr(a), f(.inverse, x), b), "X",
+                       .negate(mul(inverseTransposed, a, tr(b), inverseTransposed)),
                        [Self.vector("a", "n"), Self.matrix("X", "n", "n"), Self.vector("b", "n")], seed: seed)
     }
 
@@ -95,7 +88,7 @@ import Testing
     func matrixTimesVectorByMatrixIsOrderThree(seed: UInt64) throws {
         // ∂(Xa)[i]/∂X[p,q] = δ(i,p) a[q]
         let evaluator = try Self.point([Self.matrix("X", "m", "n"), Self.vector("a", "n")], seed: seed)
-        let jacobian = try FiniteDifferences.jacobian(of: .multiply(Self.v("X"), Self.v("a")), withRespectTo: "X", at: evaluator)
+        let jacobian = try FiniteDifferences.jacobian(of: .multiply(v("X"), v("a")), withRespectTo: "X", at: evaluator)
         let (m, n) = (evaluator.sizes["m"] ?? 0, evaluator.sizes["n"] ?? 0)
         let a = try #require(evaluator.values["a"])
         var exact = Tensor(shape: [m, m, n], repeating: 0)
@@ -110,29 +103,29 @@ import Testing
     func vectorByVectorIsAMatrix(seed: UInt64) throws {
         // J[i,j] = ∂f_i/∂x_j: A for Ax, diag(cos x) for sin(x), I for xᵀ (a row vector).
         let variables = [Self.matrix("A", "m", "n"), Self.vector("x", "n")]
-        try Self.check(.multiply(Self.v("A"), Self.v("x")), "x", Self.v("A"), variables, seed: seed)
-        try Self.check(.apply(.elementwise(.sin), Self.v("x")), "x",
-                       Self.f(.diagonalMatrix, .apply(.elementwise(.cos), Self.v("x"))), variables, seed: seed)
-        try Self.check(Self.t(Self.v("x")), "x", .identity(.named("n")), variables, seed: seed)
+        try Self.check(.multiply(v("A"), v("x")), "x", v("A"), variables, seed: seed)
+        try Self.check(.apply(.elementwise(.sin), v("x")), "x",
+                       f(.diagonalMatrix, .apply(.elementwise(.cos), v("x"))), variables, seed: seed)
+        try Self.check(tr(v("x")), "x", .identity(.named("n")), variables, seed: seed)
     }
 
     @Test(arguments: seeds)
     func scalarByScalarAndMatrixByScalar(seed: UInt64) throws {
         // d/dt t³ = 3t², d/dt (tA) = A, d/dt sigmoid(t) = sigmoid(t)(1 − sigmoid(t))
         let variables = [Self.scalar("t"), Self.matrix("A", "m", "n")]
-        try Self.check(.power(Self.v("t"), 3), "t", .multiply(.number(3), .power(Self.v("t"), 2)), variables, seed: seed)
-        try Self.check(.multiply(Self.v("t"), Self.v("A")), "t", Self.v("A"), variables, seed: seed)
-        let sigmoid = MatrixExpr.apply(.elementwise(.sigmoid), Self.v("t"))
+        try Self.check(.power(v("t"), 3), "t", .multiply(.number(3), .power(v("t"), 2)), variables, seed: seed)
+        try Self.check(.multiply(v("t"), v("A")), "t", v("A"), variables, seed: seed)
+        let sigmoid = MatrixExpr.apply(.elementwise(.sigmoid), v("t"))
         try Self.check(sigmoid, "t", .multiply(sigmoid, .subtract(.number(1), sigmoid)), variables, seed: seed)
         let evaluator = try Self.point(variables, seed: seed)
-        #expect(try FiniteDifferences.jacobian(of: .power(Self.v("t"), 3), withRespectTo: "t", at: evaluator).order == 0)
+        #expect(try FiniteDifferences.jacobian(of: .power(v("t"), 3), withRespectTo: "t", at: evaluator).order == 0)
     }
 
     @Test(arguments: seeds)
     func transposeByMatrixIsOrderFour(seed: UInt64) throws {
         // ∂(Xᵀ)[i,j]/∂X[p,q] = δ(i,q) δ(j,p)
         let evaluator = try Self.point([Self.matrix("X", "m", "n")], seed: seed)
-        let jacobian = try FiniteDifferences.jacobian(of: Self.t(Self.v("X")), withRespectTo: "X", at: evaluator)
+        let jacobian = try FiniteDifferences.jacobian(of: tr(v("X")), withRespectTo: "X", at: evaluator)
         let (m, n) = (evaluator.sizes["m"] ?? 0, evaluator.sizes["n"] ?? 0)
         var exact = Tensor(shape: [n, m, m, n], repeating: 0)
         for i in 0..<n {
@@ -145,7 +138,7 @@ import Testing
     @Test(arguments: seeds)
     func symmetricEntriesArePerturbedIndependently(seed: UInt64) throws {
         // d/dS tr(AS) = Aᵀ with S[i,j] and S[j,i] independent, not the symmetrised (A + Aᵀ)/2.
-        try Self.check(Self.f(.trace, .multiply(Self.v("A"), Self.v("S"))), "S", Self.t(Self.v("A")),
+        try Self.check(f(.trace, .multiply(v("A"), v("S"))), "S", tr(v("A")),
                        [Self.matrix("A", "n", "n"), Self.matrix("S", "n", "n", .symmetric)], seed: seed)
     }
 
@@ -153,7 +146,7 @@ import Testing
         // d/dx x.^2 = diagm(2x). At x = 1e4 a fixed step of 1e-6 would leave a relative error
         // near 4e-7 from rounding; the step 1e-6·|x| keeps it near 1e-10.
         let evaluator = Evaluator(values: ["x": .vector([1e4, -3e3, 0.5])])
-        let jacobian = try FiniteDifferences.jacobian(of: .elementwisePower(Self.v("x"), 2),
+        let jacobian = try FiniteDifferences.jacobian(of: .elementwisePower(v("x"), 2),
                                                       withRespectTo: "x", at: evaluator)
         let exact = Tensor.matrix([[2e4, 0, 0], [0, -6e3, 0], [0, 0, 1]])
         #expect(jacobian.relativeDistance(to: exact) < 1e-9)
@@ -164,8 +157,8 @@ import Testing
         // d/dx sigma(x) = diagm(sigma'(x)), through the stand-ins.
         let variables = [Self.vector("x", "n")]
         for seed in Self.seeds {
-            try Self.check(.apply(.declaredElementwise("sigma"), Self.v("x")), "x",
-                           Self.f(.diagonalMatrix, .apply(.declaredElementwiseDerivative("sigma"), Self.v("x"))),
+            try Self.check(.apply(.declaredElementwise("sigma"), v("x")), "x",
+                           f(.diagonalMatrix, .apply(.declaredElementwiseDerivative("sigma"), v("x"))),
                            variables, seed: seed)
         }
     }
@@ -173,14 +166,14 @@ import Testing
     @Test func errorsAreThrown() throws {
         let evaluator = Evaluator(values: ["x": .vector([1, 2]), "A": .matrix([[1, 2, 3]])])
         #expect(throws: EvaluationError(.unknownVariable("y"))) {
-            try FiniteDifferences.jacobian(of: Self.v("x"), withRespectTo: "y", at: evaluator)
+            try FiniteDifferences.jacobian(of: v("x"), withRespectTo: "y", at: evaluator)
         }
         #expect(throws: EvaluationError(.shapeMismatch(operation: "*", left: [1, 3], right: [2, 1]))) {
-            try FiniteDifferences.jacobian(of: .multiply(Self.v("A"), Self.v("x")), withRespectTo: "x", at: evaluator)
+            try FiniteDifferences.jacobian(of: .multiply(v("A"), v("x")), withRespectTo: "x", at: evaluator)
         }
         let long = Evaluator(values: ["z": Tensor(shape: [3000, 1], repeating: 1)])
         #expect(throws: EvaluationError(.tooLarge(rows: 3000, columns: 3000))) {
-            try FiniteDifferences.jacobian(of: Self.v("z"), withRespectTo: "z", at: long)
+            try FiniteDifferences.jacobian(of: v("z"), withRespectTo: "z", at: long)
         }
     }
 }

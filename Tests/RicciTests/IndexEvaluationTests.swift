@@ -4,7 +4,6 @@ import Testing
 @testable import Ricci
 
 @Suite struct IndexEvaluationTests {
-    static func v(_ name: String) -> MatrixExpr { .variable(name) }
     static func entry(_ expr: MatrixExpr, _ indices: String..., power: Rational = .one) -> IndexNotation.Factor {
         .entry(expr, indices: indices, exponent: power)
     }
@@ -45,8 +44,8 @@ import Testing
         // ∂(X A)[i,j]/∂X[p,q] = δ[i,p] A[q,j]
         let notation = IndexNotation(
             freeIndices: ["i", "j", "p", "q"], ranges: ["i": Self.m, "j": Self.n, "p": Self.m, "q": Self.k],
-            terms: [Self.term(1, .delta("i", "p"), Self.entry(Self.v("A"), "q", "j"))])
-        try Self.checkAgainstDifferences(notation, .multiply(Self.v("X"), Self.v("A")), "X")
+            terms: [Self.term(1, .delta("i", "p"), Self.entry(v("A"), "q", "j"))])
+        try Self.checkAgainstDifferences(notation, .multiply(v("X"), v("A")), "X")
     }
 
     @Test func jacobianOfAProductByItsRightFactor() throws {
@@ -55,23 +54,23 @@ import Testing
         let notation = IndexNotation(
             freeIndices: ["i", "j", "p", "q"],
             ranges: ["i": Self.m, "j": Self.n, "p": Self.k, "q": Self.n, "l": Self.k],
-            terms: [Self.term(1, Self.entry(Self.v("X"), "i", "l"), .delta("l", "p"), .delta("j", "q"))])
-        try Self.checkAgainstDifferences(notation, .multiply(Self.v("X"), Self.v("A")), "A")
+            terms: [Self.term(1, Self.entry(v("X"), "i", "l"), .delta("l", "p"), .delta("j", "q"))])
+        try Self.checkAgainstDifferences(notation, .multiply(v("X"), v("A")), "A")
     }
 
     @Test func gradientOfAFrobeniusLoss() throws {
         // ∂ tr((X W − Y)(X W − Y)')/∂W[p,q] = 2 Σ_l X[l,p] (X W − Y)[l,q]
-        let residual = MatrixExpr.subtract(.multiply(Self.v("X"), Self.v("W")), Self.v("Y"))
+        let residual = MatrixExpr.subtract(.multiply(v("X"), v("W")), v("Y"))
         let notation = IndexNotation(
             freeIndices: ["p", "q"], ranges: ["p": Self.k, "q": Self.n, "l": Self.m],
-            terms: [Self.term(2, Self.entry(Self.v("X"), "l", "p"), Self.entry(residual, "l", "q"))])
+            terms: [Self.term(2, Self.entry(v("X"), "l", "p"), Self.entry(residual, "l", "q"))])
         try Self.checkAgainstDifferences(
             notation, .apply(.trace, .multiply(residual, .transpose(residual))), "W")
     }
 
     @Test func powersOfEntriesAndSeveralTerms() throws {
         // ∂ sum(1 ./ x + x .^ 3)/∂x[p] = −x[p]⁻² + 3 x[p]²
-        let x = Self.v("x")
+        let x = v("x")
         let notation = IndexNotation(
             freeIndices: ["p"], ranges: ["p": Self.k],
             terms: [Self.term(-1, Self.entry(x, "p", power: -2)), Self.term(3, Self.entry(x, "p", power: 2))])
@@ -81,12 +80,12 @@ import Testing
 
     @Test func scalarFactorsAndAVectorFunction() throws {
         // ∂ (x'x · X x)[i]/∂x[p] = 2 x[p] (X x)[i] + (x'x) X[i,p]
-        let x = Self.v("x"), xx = MatrixExpr.multiply(.transpose(Self.v("x")), Self.v("x"))
+        let x = v("x"), xx = MatrixExpr.multiply(.transpose(v("x")), v("x"))
         let notation = IndexNotation(
             freeIndices: ["i", "p"], ranges: ["i": Self.m, "p": Self.k],
-            terms: [Self.term(2, Self.entry(x, "p"), Self.entry(.multiply(Self.v("X"), x), "i")),
-                    Self.term(1, Self.entry(xx), Self.entry(Self.v("X"), "i", "p"))])
-        try Self.checkAgainstDifferences(notation, .multiply(xx, .multiply(Self.v("X"), x)), "x")
+            terms: [Self.term(2, Self.entry(x, "p"), Self.entry(.multiply(v("X"), x), "i")),
+                    Self.term(1, Self.entry(xx), Self.entry(v("X"), "i", "p"))])
+        try Self.checkAgainstDifferences(notation, .multiply(xx, .multiply(v("X"), x)), "x")
     }
 
     @Test func hadamardAndRepeatedIndices() throws {
@@ -94,13 +93,13 @@ import Testing
         // Σ_{i,j} 2 X[i,j] δ[i,p] δ[j,q].
         let notation = IndexNotation(
             freeIndices: ["p", "q"], ranges: ["p": Self.m, "q": Self.k, "i": Self.m, "j": Self.k],
-            terms: [Self.term(2, Self.entry(Self.v("X"), "i", "j"), .delta("i", "p"), .delta("j", "q"))])
-        try Self.checkAgainstDifferences(notation, .apply(.sum, .hadamard(Self.v("X"), Self.v("X"))), "X")
+            terms: [Self.term(2, Self.entry(v("X"), "i", "j"), .delta("i", "p"), .delta("j", "q"))])
+        try Self.checkAgainstDifferences(notation, .apply(.sum, .hadamard(v("X"), v("X"))), "X")
     }
 
     @Test func handComputedValues() throws {
         let evaluator = Evaluator(sizes: ["n": 2], values: ["B": .matrix([[1, 2], [3, 4]]), "u": .vector([5, 6])])
-        let (b, u) = (Self.v("B"), Self.v("u"))
+        let (b, u) = (v("B"), v("u"))
         func value(_ free: [String], _ ranges: [String: Dimension], _ terms: [IndexNotation.Term]) throws -> Tensor {
             try IndexNotation(freeIndices: free, ranges: ranges, terms: terms).evaluate(with: evaluator)
         }
@@ -125,7 +124,7 @@ import Testing
 
     @Test func malformedNotationThrowsInsteadOfCrashing() throws {
         let evaluator = try Self.point(seed: 0)
-        let (x, bigX) = (Self.v("x"), Self.v("X"))
+        let (x, bigX) = (v("x"), v("X"))
         func error(_ free: [String], _ ranges: [String: Dimension], _ factors: IndexNotation.Factor...) -> (any Error)? {
             do {
                 _ = try IndexNotation(freeIndices: free, ranges: ranges,
@@ -144,7 +143,7 @@ import Testing
                 as? IndexEvaluationError == IndexEvaluationError(.indexCount(expression: "x", indices: 0, shape: [3, 1])))
         #expect(error(["i"], [:], Self.entry(bigX, "i")) as? IndexEvaluationError
                 == IndexEvaluationError(.indexCount(expression: "X", indices: 1, shape: [2, 3])))
-        #expect(error(["i"], [:], Self.entry(Self.v("Z"), "i")) as? EvaluationError
+        #expect(error(["i"], [:], Self.entry(v("Z"), "i")) as? EvaluationError
                 == EvaluationError(.unknownVariable("Z")))
         #expect(error(["i"], ["i": .named("q")], Self.entry(x, "i")) as? EvaluationError
                 == EvaluationError(.unknownDimension("q")))
@@ -160,7 +159,7 @@ import Testing
         // Σ_{s₀…s₁₉} Π x[sₖ] = (Σ x)²⁰: 3²⁰ assignments if looped over at once, 20·3 by
         // contracting one index at a time.
         let evaluator = try Self.point(seed: 0)
-        let x = Self.v("x")
+        let x = v("x")
         let factors = (0..<20).map { IndexNotation.Factor.entry(x, indices: ["s\($0)"], exponent: .one) }
         let notation = IndexNotation(freeIndices: [], ranges: [:], terms: [IndexNotation.Term(coefficient: 1, factors: factors)])
         let sum = try evaluator.evaluate(.apply(.sum, x)).scalarValue
@@ -168,7 +167,7 @@ import Testing
         let expected = (0..<20).reduce(1.0) { product, _ in product * sum }
         #expect(Swift.abs(value - expected) <= 1e-12 * Swift.abs(expected))
         // A chain M[i,k₁] M[k₁,k₂] … M[k₉,j] is the matrix power M¹⁰ (M = X X', 2×2).
-        let m = MatrixExpr.multiply(Self.v("X"), .transpose(Self.v("X")))
+        let m = MatrixExpr.multiply(v("X"), .transpose(v("X")))
         let chain = (0..<10).map { position -> IndexNotation.Factor in
             .entry(m, indices: [position == 0 ? "i" : "k\(position)", position == 9 ? "j" : "k\(position + 1)"],
                    exponent: .one)

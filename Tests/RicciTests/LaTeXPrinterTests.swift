@@ -4,28 +4,6 @@
 import Testing
 @testable import Ricci
 
-// Builders in the order the parser would build the tree (`mul(a, b, c)` is `(a*b)*c`).
-private func v(_ name: String) -> MatrixExpr { .variable(name) }
-private func num(_ numerator: Int, _ denominator: Int = 1) -> MatrixExpr {
-    .number(Rational(numerator, denominator))
-}
-private func mul(_ first: MatrixExpr, _ rest: MatrixExpr...) -> MatrixExpr {
-    rest.reduce(first) { .multiply($0, $1) }
-}
-private func add(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .add(a, b) }
-private func sub(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .subtract(a, b) }
-private func neg(_ a: MatrixExpr) -> MatrixExpr { .negate(a) }
-private func had(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .hadamard(a, b) }
-private func ediv(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .elementwiseDivide(a, b) }
-private func div(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .divide(a, b) }
-private func pow(_ a: MatrixExpr, _ exponent: Rational) -> MatrixExpr { .power(a, exponent) }
-private func epow(_ a: MatrixExpr, _ exponent: Rational) -> MatrixExpr { .elementwisePower(a, exponent) }
-private func tr(_ a: MatrixExpr) -> MatrixExpr { .transpose(a) }
-private func f(_ function: MatrixFunction, _ a: MatrixExpr) -> MatrixExpr { .apply(function, a) }
-private func ew(_ function: ElementwiseFunction, _ a: MatrixExpr) -> MatrixExpr {
-    .apply(.elementwise(function), a)
-}
-
 private let A = v("A"), B = v("B"), C = v("C"), D = v("D"), J = v("J"), R = v("R"), M = v("M")
 private let W = v("W"), X = v("X"), Y = v("Y")
 private let a = v("a"), b = v("b"), c = v("c"), s = v("s"), t = v("t"), x = v("x")

@@ -4,28 +4,6 @@
 import Testing
 @testable import Ricci
 
-// Builders in the order the parser would build the tree (`mul(a, b, c)` is `(a*b)*c`).
-private func v(_ name: String) -> MatrixExpr { .variable(name) }
-private func num(_ numerator: Int, _ denominator: Int = 1) -> MatrixExpr {
-    .number(Rational(numerator, denominator))
-}
-private func mul(_ first: MatrixExpr, _ rest: MatrixExpr...) -> MatrixExpr {
-    rest.reduce(first) { .multiply($0, $1) }
-}
-private func add(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .add(a, b) }
-private func sub(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .subtract(a, b) }
-private func neg(_ a: MatrixExpr) -> MatrixExpr { .negate(a) }
-private func had(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .hadamard(a, b) }
-private func ediv(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .elementwiseDivide(a, b) }
-private func div(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .divide(a, b) }
-private func pow(_ a: MatrixExpr, _ exponent: Rational) -> MatrixExpr { .power(a, exponent) }
-private func epow(_ a: MatrixExpr, _ exponent: Rational) -> MatrixExpr { .elementwisePower(a, exponent) }
-private func tr(_ a: MatrixExpr) -> MatrixExpr { .transpose(a) }
-private func f(_ function: MatrixFunction, _ a: MatrixExpr) -> MatrixExpr { .apply(function, a) }
-private func ew(_ function: ElementwiseFunction, _ a: MatrixExpr) -> MatrixExpr {
-    .apply(.elementwise(function), a)
-}
-
 private let A = v("A"), B = v("B"), C = v("C"), D = v("D"), J = v("J"), R = v("R"), M = v("M")
 private let V = v("V"), W = v("W"), X = v("X"), Y = v("Y")
 private let a = v("a"), b = v("b"), c = v("c"), s = v("s"), t = v("t"), x = v("x")
@@ -279,18 +257,11 @@ private let XW = mul(X, W)
 /// Seeded random expression trees for the printers' property tests: every node kind, every
 /// function, Greek and indexed names, negative and fractional numbers.
 struct PrinterTreeGenerator {
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SplitMix64(seed: seed) }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func pick<T>(_ options: [T]) -> T {
         options[Int(next() % UInt64(options.count))]

@@ -5,18 +5,6 @@ import Testing
 @testable import Ricci
 
 @Suite struct ScalarExpansionTests {
-    // Shorthands for building expressions.
-    static func v(_ name: String) -> MatrixExpr { .variable(name) }
-    static func n(_ value: Int, _ denominator: Int = 1) -> MatrixExpr { .number(Rational(value, denominator)) }
-    static func f(_ function: MatrixFunction, _ argument: MatrixExpr) -> MatrixExpr { .apply(function, argument) }
-    static func e(_ function: ElementwiseFunction, _ argument: MatrixExpr) -> MatrixExpr {
-        .apply(.elementwise(function), argument)
-    }
-    static func t(_ expr: MatrixExpr) -> MatrixExpr { .transpose(expr) }
-    static func mul(_ factors: MatrixExpr...) -> MatrixExpr {
-        factors.dropFirst().reduce(factors[0]) { .multiply($0, $1) }
-    }
-
     static let X = v("X"), Y = v("Y"), A = v("A"), S = v("S"), P = v("P"), x = v("x"), y = v("y"), c = v("c")
 
     /// X 2×3, Y 3×2, A 3×3 (invertible), S 3×3 spd, P 2×3 with entries in [½, 3/2],
@@ -64,11 +52,11 @@ import Testing
     /// Expressions covering every node and function of the language.
     static let expressions: [Case] = [
         Case("X*Y", mul(X, Y)),
-        Case("X'", t(X)),
+        Case("X'", tr(X)),
         Case("X*A*Y", mul(X, A, Y)),
-        Case("(X*A)'", t(mul(X, A))),
-        Case("x'*A*y", mul(t(x), A, y)),
-        Case("x*y'", mul(x, t(y))),
+        Case("(X*A)'", tr(mul(X, A))),
+        Case("x'*A*y", mul(tr(x), A, y)),
+        Case("x*y'", mul(x, tr(y))),
         Case("X + P", .add(X, P)),
         Case("X - P", .subtract(X, P)),
         Case("-X", .negate(X)),
@@ -79,7 +67,7 @@ import Testing
         Case("X ./ P", .elementwiseDivide(X, P)),
         Case("X ./ c", .elementwiseDivide(X, c)),
         Case("X / c", .divide(X, c)),
-        Case("(x'*y)^3", .power(mul(t(x), y), 3)),
+        Case("(x'*y)^3", .power(mul(tr(x), y), 3)),
         Case("P .^ (1/2)", .elementwisePower(P, Rational(1, 2))),
         Case("X .^ 2", .elementwisePower(X, 2)),
         Case("inv(A)", f(.inverse, A)),
@@ -96,21 +84,21 @@ import Testing
         Case("diagv(A)", f(.diagonalVector, A)),
         Case("I(n) + A", .add(.identity(.named("n")), A)),
         Case("ones(m,n) .* X", .hadamard(.ones(.named("m"), .named("n")), X)),
-        Case("exp(X)", e(.exp, X)),
-        Case("log(P)", e(.log, P)),
-        Case("sin(X)", e(.sin, X)),
-        Case("cos(X)", e(.cos, X)),
-        Case("tanh(X)", e(.tanh, X)),
-        Case("sqrt(P)", e(.sqrt, P)),
-        Case("abs(X)", e(.abs, X)),
-        Case("sigmoid(X)", e(.sigmoid, X)),
-        Case("relu(X)", e(.relu, X)),
-        Case("softplus(X)", e(.softplus, X)),
+        Case("exp(X)", ew(.exp, X)),
+        Case("log(P)", ew(.log, P)),
+        Case("sin(X)", ew(.sin, X)),
+        Case("cos(X)", ew(.cos, X)),
+        Case("tanh(X)", ew(.tanh, X)),
+        Case("sqrt(P)", ew(.sqrt, P)),
+        Case("abs(X)", ew(.abs, X)),
+        Case("sigmoid(X)", ew(.sigmoid, X)),
+        Case("relu(X)", ew(.relu, X)),
+        Case("softplus(X)", ew(.softplus, X)),
         Case("sigma(X)", f(.declaredElementwise("sigma"), X)),
         Case("sigma'(X)", f(.declaredElementwiseDerivative("sigma"), X)),
         Case("lambda(X)", f(.declaredScalar("lambda"), X)),
         Case("grad_lambda(X)", f(.declaredScalarGradient("lambda"), X)),
-        Case("tr((X*A - P)*(X*A - P)')", f(.trace, mul(.subtract(mul(X, A), P), t(.subtract(mul(X, A), P))))),
+        Case("tr((X*A - P)*(X*A - P)')", f(.trace, mul(.subtract(mul(X, A), P), tr(.subtract(mul(X, A), P))))),
     ]
 
     @Test(arguments: expressions)
@@ -133,14 +121,14 @@ import Testing
         let evaluator = try Self.point(seed: 1)
         let graph = ScalarGraph()
         var expansion = ElementwiseExpansion(graph: graph, evaluator: evaluator, symbolic: ["X", "Y", "A"])
-        let product = try expansion.expand(Self.mul(Self.X, Self.Y))
+        let product = try expansion.expand(mul(Self.X, Self.Y))
         #expect(product.rows == 2 && product.columns == 2)
         #expect(graph.text(of: product[0, 0]) == "X[1,1]*Y[1,1] + X[1,2]*Y[2,1] + X[1,3]*Y[3,1]")
         #expect(graph.text(of: product[1, 0]) == "X[2,1]*Y[1,1] + X[2,2]*Y[2,1] + X[2,3]*Y[3,1]")
-        let transposed = try expansion.expand(Self.t(Self.X))
+        let transposed = try expansion.expand(tr(Self.X))
         #expect(transposed.rows == 3 && transposed.columns == 2)
         #expect(graph.text(of: transposed[2, 1]) == "X[2,3]")
-        let trace = try expansion.expand(Self.f(.trace, Self.A))
+        let trace = try expansion.expand(f(.trace, Self.A))
         #expect(graph.text(of: trace.entries[0]) == "A[1,1] + A[2,2] + A[3,3]")
     }
 
@@ -148,11 +136,11 @@ import Testing
         let evaluator = Evaluator(sizes: [:], values: ["B": .matrix([[1, 2], [3, 4]])])
         let graph = ScalarGraph()
         var expansion = ElementwiseExpansion(graph: graph, evaluator: evaluator, symbolic: ["B"])
-        let determinant = try expansion.expand(Self.f(.determinant, Self.v("B")))
+        let determinant = try expansion.expand(f(.determinant, v("B")))
         #expect(graph.text(of: determinant.entries[0]) == "B[1,1]*B[2,2] + (-1)*B[1,2]*B[2,1]")
         #expect(graph.value(of: determinant.entries[0], at: expansion.symbolValues()) == -2)
         // The inverse is the adjugate over the determinant: [4 −2; −3 1] / (−2).
-        let inverse = try expansion.expand(Self.f(.inverse, Self.v("B")))
+        let inverse = try expansion.expand(f(.inverse, v("B")))
         let values = graph.values(of: inverse.entries, at: expansion.symbolValues())
         #expect(values == [-2, 1, 1.5, -0.5])
     }
@@ -160,7 +148,7 @@ import Testing
     @Test(arguments: UInt64(0)..<4)
     func matrixTimesItsInverseIsTheIdentity(seed: UInt64) throws {
         let evaluator = try Self.point(seed: seed)
-        for expr in [Self.mul(Self.A, Self.f(.inverse, Self.A)), Self.mul(Self.f(.inverse, Self.S), Self.S)] {
+        for expr in [mul(Self.A, f(.inverse, Self.A)), mul(f(.inverse, Self.S), Self.S)] {
             let value = try Self.expandedValue(expr, at: evaluator)
             #expect(value.relativeDistance(to: Tensor.identity(3)) < 1e-12, "seed \(seed)")
         }
@@ -168,28 +156,28 @@ import Testing
 
     @Test func sharedSubExpressionsAreOneNode() throws {
         let evaluator = try Self.point(seed: 2)
-        let residual = MatrixExpr.subtract(Self.mul(Self.X, Self.A), Self.P)
+        let residual = MatrixExpr.subtract(mul(Self.X, Self.A), Self.P)
         let graph = ScalarGraph()
         var expansion = ElementwiseExpansion(graph: graph, evaluator: evaluator, symbolic: Self.allVariables)
         let once = try expansion.expand(residual)
         let countAfterOnce = graph.count
         // The same tree, and the same entries built again through a transpose, add nothing.
-        let again = try expansion.expand(.subtract(Self.mul(Self.X, Self.A), Self.P))
-        let twice = try expansion.expand(Self.t(Self.t(residual)))
+        let again = try expansion.expand(.subtract(mul(Self.X, Self.A), Self.P))
+        let twice = try expansion.expand(tr(tr(residual)))
         #expect(again == once)
         #expect(twice == once)
         #expect(graph.count == countAfterOnce)
         // A Frobenius loss adds its n·m squares and one sum, not copies of the residual.
-        _ = try expansion.expand(Self.f(.trace, Self.mul(residual, Self.t(residual))))
+        _ = try expansion.expand(f(.trace, mul(residual, tr(residual))))
         #expect(graph.count - countAfterOnce <= 2 * 2 * 3 + 2 * 2 + 1)
     }
 
     @Test func shapeErrorsAreTheEvaluatorsErrors() throws {
         let evaluator = try Self.point(seed: 0)
         let wrong: [MatrixExpr] = [
-            Self.mul(Self.X, Self.X), .add(Self.X, Self.Y), .hadamard(Self.X, Self.Y), Self.f(.inverse, Self.X),
-            Self.f(.determinant, Self.X), Self.f(.diagonalMatrix, Self.X), .divide(Self.X, Self.x),
-            .power(Self.X, 2), Self.v("Z"), .identity(.named("q")),
+            mul(Self.X, Self.X), .add(Self.X, Self.Y), .hadamard(Self.X, Self.Y), f(.inverse, Self.X),
+            f(.determinant, Self.X), f(.diagonalMatrix, Self.X), .divide(Self.X, Self.x),
+            .power(Self.X, 2), v("Z"), .identity(.named("q")),
         ]
         for expr in wrong {
             let graph = ScalarGraph()
@@ -205,17 +193,17 @@ import Testing
         let evaluator = try Self.point(seed: 0)
         let graph = ScalarGraph(nodeBudget: 40)
         var expansion = ElementwiseExpansion(graph: graph, evaluator: evaluator, symbolic: Self.allVariables)
-        #expect(throws: ScalarBudgetExceeded.self) { _ = try expansion.expand(Self.f(.inverse, Self.A)) }
+        #expect(throws: ScalarBudgetExceeded.self) { _ = try expansion.expand(f(.inverse, Self.A)) }
 
         // A cofactor expansion beyond 8×8 is refused before it starts.
         let big = Evaluator(sizes: [:], values: ["B": .identity(9)])
         var bigExpansion = ElementwiseExpansion(graph: ScalarGraph(), evaluator: big, symbolic: ["B"])
-        #expect(throws: ScalarBudgetExceeded.self) { _ = try bigExpansion.expand(Self.f(.determinant, Self.v("B"))) }
+        #expect(throws: ScalarBudgetExceeded.self) { _ = try bigExpansion.expand(f(.determinant, v("B"))) }
         // A 9×9 matrix of numbers is inverted as the evaluator inverts it.
         var numbers = Tensor.identity(9)
         for i in 0..<8 { numbers[i, i + 1] = 0.5 }
         let constant = Evaluator(sizes: [:], values: ["B": numbers])
-        for expr in [Self.f(.inverse, Self.v("B")), Self.f(.determinant, Self.v("B")), Self.f(.logDeterminant, Self.v("B"))] {
+        for expr in [f(.inverse, v("B")), f(.determinant, v("B")), f(.logDeterminant, v("B"))] {
             let expanded = try Self.expandedValue(expr, at: constant, symbolic: [])
             #expect(expanded == (try constant.evaluate(expr)))
         }
@@ -239,7 +227,7 @@ import Testing
         return (graph.value(of: root, at: plus) - graph.value(of: root, at: minus)) / (2 * h)
     }
 
-    /// `Self.f(a·b + d²·b + 1/a)` for every function `f`, whose argument is positive at the point.
+    /// `f(a·b + d²·b + 1/a)` for every function `f`, whose argument is positive at the point.
     @Test(arguments: ScalarFunction.allCases)
     func derivativesOfFunctionsMatchCentralDifferences(_ function: ScalarFunction) throws {
         let graph = ScalarGraph()
@@ -310,10 +298,10 @@ import Testing
         let evaluator = try Self.point(seed: 5)
         let value = try evaluator.evaluate(Self.X)
         let checks: [(MatrixExpr, Tensor)] = [
-            (Self.f(.declaredElementwise(name), Self.X), StandInFunctions.elementwise(name, value)),
-            (Self.f(.declaredElementwiseDerivative(name), Self.X), StandInFunctions.elementwiseDerivative(name, value)),
-            (Self.f(.declaredScalar(name), Self.X), .scalar(StandInFunctions.scalar(name, value))),
-            (Self.f(.declaredScalarGradient(name), Self.X), StandInFunctions.scalarGradient(name, value)),
+            (f(.declaredElementwise(name), Self.X), StandInFunctions.elementwise(name, value)),
+            (f(.declaredElementwiseDerivative(name), Self.X), StandInFunctions.elementwiseDerivative(name, value)),
+            (f(.declaredScalar(name), Self.X), .scalar(StandInFunctions.scalar(name, value))),
+            (f(.declaredScalarGradient(name), Self.X), StandInFunctions.scalarGradient(name, value)),
         ]
         for (expr, expected) in checks {
             let expanded = try Self.expandedValue(expr, at: evaluator)
@@ -327,10 +315,10 @@ import Testing
         let evaluator = try Self.point(seed: 6)
         let graph = ScalarGraph()
         var expansion = ElementwiseExpansion(graph: graph, evaluator: evaluator, symbolic: ["X"])
-        let sigma = try expansion.expand(Self.f(.declaredElementwise(name), Self.X))
-        let sigmaPrime = try expansion.expand(Self.f(.declaredElementwiseDerivative(name), Self.X))
-        let lambda = try expansion.expand(Self.f(.declaredScalar(name), Self.X))
-        let gradient = try expansion.expand(Self.f(.declaredScalarGradient(name), Self.X))
+        let sigma = try expansion.expand(f(.declaredElementwise(name), Self.X))
+        let sigmaPrime = try expansion.expand(f(.declaredElementwiseDerivative(name), Self.X))
+        let lambda = try expansion.expand(f(.declaredScalar(name), Self.X))
+        let gradient = try expansion.expand(f(.declaredScalarGradient(name), Self.X))
         let symbols = try expansion.symbols(of: "X").entries.compactMap { id -> ScalarSymbol? in
             if case .symbol(let symbol) = graph[id] { return symbol }
             return nil

@@ -5,20 +5,6 @@ import Testing
 @testable import Ricci
 
 @Suite struct VerificationTests {
-    // Shorthands for building expressions.
-    static func v(_ name: String) -> MatrixExpr { .variable(name) }
-    static func n(_ value: Int, _ denominator: Int = 1) -> MatrixExpr { .number(Rational(value, denominator)) }
-    static func f(_ function: MatrixFunction, _ argument: MatrixExpr) -> MatrixExpr { .apply(function, argument) }
-    static func e(_ function: ElementwiseFunction, _ argument: MatrixExpr) -> MatrixExpr {
-        .apply(.elementwise(function), argument)
-    }
-    static func t(_ expr: MatrixExpr) -> MatrixExpr { .transpose(expr) }
-    static func mul(_ factors: MatrixExpr...) -> MatrixExpr {
-        factors.dropFirst().reduce(factors[0]) { .multiply($0, $1) }
-    }
-    static func sub(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .subtract(a, b) }
-    static func add(_ a: MatrixExpr, _ b: MatrixExpr) -> MatrixExpr { .add(a, b) }
-
     static let X = v("X"), W = v("W"), Y = v("Y"), A = v("A"), B = v("B"), S = v("S"), T = v("T"), D = v("D")
     static let x = v("x"), a = v("a"), b = v("b"), y = v("y"), alpha = v("alpha")
     static let m = Dimension.named("m"), k = Dimension.named("k"), nn = Dimension.named("n")
@@ -70,39 +56,39 @@ import Testing
     /// Gradients, Jacobians and Hessians that Ricci takes and that must verify.
     static let cases: [Case] = [
         // Gradients.
-        Case(label: "tr((X*W - Y)*(X*W - Y)')", expr: f(.trace, mul(residual, t(residual))), wrt: "W"),
-        Case(label: "tr((X*W - Y)*(X*W - Y)')", expr: f(.trace, mul(residual, t(residual))), wrt: "X"),
-        Case(label: "b'*X*a", expr: mul(t(b), X, a), wrt: "X"),
-        Case(label: "x'*A*x", expr: mul(t(x), A, x), wrt: "x"),
-        Case(label: "x'*A*x", expr: mul(t(x), A, x), wrt: "A"),
-        Case(label: "x'*S*x", expr: mul(t(x), S, x), wrt: "S"),
+        Case(label: "tr((X*W - Y)*(X*W - Y)')", expr: f(.trace, mul(residual, tr(residual))), wrt: "W"),
+        Case(label: "tr((X*W - Y)*(X*W - Y)')", expr: f(.trace, mul(residual, tr(residual))), wrt: "X"),
+        Case(label: "b'*X*a", expr: mul(tr(b), X, a), wrt: "X"),
+        Case(label: "x'*A*x", expr: mul(tr(x), A, x), wrt: "x"),
+        Case(label: "x'*A*x", expr: mul(tr(x), A, x), wrt: "A"),
+        Case(label: "x'*S*x", expr: mul(tr(x), S, x), wrt: "S"),
         Case(label: "tr(A*B)", expr: f(.trace, mul(A, B)), wrt: "A"),
         Case(label: "det(A)", expr: f(.determinant, A), wrt: "A"),
         Case(label: "logdet(S)", expr: f(.logDeterminant, S), wrt: "S"),
-        Case(label: "logdet(X'*X)", expr: f(.logDeterminant, mul(t(X), X)), wrt: "X", increasing: ["k", "m"]),
+        Case(label: "logdet(X'*X)", expr: f(.logDeterminant, mul(tr(X), X)), wrt: "X", increasing: ["k", "m"]),
         Case(label: "tr(inv(A))", expr: f(.trace, f(.inverse, A)), wrt: "A"),
-        Case(label: "a'*inv(S)*a", expr: mul(t(a), f(.inverse, S), a), wrt: "S"),
-        Case(label: "a'*inv(A)*a", expr: mul(t(a), f(.inverse, A), a), wrt: "a"),
+        Case(label: "a'*inv(S)*a", expr: mul(tr(a), f(.inverse, S), a), wrt: "S"),
+        Case(label: "a'*inv(A)*a", expr: mul(tr(a), f(.inverse, A), a), wrt: "a"),
         Case(label: "tr(T*A)", expr: f(.trace, mul(T, A)), wrt: "T"),
         Case(label: "tr(D*A)", expr: f(.trace, mul(D, A)), wrt: "D"),
         Case(label: "norm2(X*W - Y)", expr: f(.norm2, residual), wrt: "W"),
         Case(label: "norm2(x)^2", expr: .power(f(.norm2, x), 2), wrt: "x"),
-        Case(label: "sum(exp(X*W))", expr: f(.sum, e(.exp, mul(X, W))), wrt: "W"),
-        Case(label: "sum(log(X))", expr: f(.sum, e(.log, X)), wrt: "X", positive: ["X"]),
-        Case(label: "sum(sqrt(X))", expr: f(.sum, e(.sqrt, X)), wrt: "X", positive: ["X"]),
-        Case(label: "sum(sigmoid(X*a))", expr: f(.sum, e(.sigmoid, mul(X, a))), wrt: "a"),
-        Case(label: "sum(tanh(X*a))", expr: f(.sum, e(.tanh, mul(X, a))), wrt: "X"),
-        Case(label: "sum(sin(x) .* cos(a))", expr: f(.sum, .hadamard(e(.sin, x), e(.cos, a))), wrt: "x"),
-        Case(label: "sum(softplus(X*a))", expr: f(.sum, e(.softplus, mul(X, a))), wrt: "a"),
-        Case(label: "sum(relu(X*a))", expr: f(.sum, e(.relu, mul(X, a))), wrt: "X"),
-        Case(label: "sum(abs(X*a))", expr: f(.sum, e(.abs, mul(X, a))), wrt: "a"),
+        Case(label: "sum(exp(X*W))", expr: f(.sum, ew(.exp, mul(X, W))), wrt: "W"),
+        Case(label: "sum(log(X))", expr: f(.sum, ew(.log, X)), wrt: "X", positive: ["X"]),
+        Case(label: "sum(sqrt(X))", expr: f(.sum, ew(.sqrt, X)), wrt: "X", positive: ["X"]),
+        Case(label: "sum(sigmoid(X*a))", expr: f(.sum, ew(.sigmoid, mul(X, a))), wrt: "a"),
+        Case(label: "sum(tanh(X*a))", expr: f(.sum, ew(.tanh, mul(X, a))), wrt: "X"),
+        Case(label: "sum(sin(x) .* cos(a))", expr: f(.sum, .hadamard(ew(.sin, x), ew(.cos, a))), wrt: "x"),
+        Case(label: "sum(softplus(X*a))", expr: f(.sum, ew(.softplus, mul(X, a))), wrt: "a"),
+        Case(label: "sum(relu(X*a))", expr: f(.sum, ew(.relu, mul(X, a))), wrt: "X"),
+        Case(label: "sum(abs(X*a))", expr: f(.sum, ew(.abs, mul(X, a))), wrt: "a"),
         Case(label: "sum(X .^ 3)", expr: f(.sum, .elementwisePower(X, 3)), wrt: "X"),
-        Case(label: "sum(X ./ (Y*W'))", expr: f(.sum, .elementwiseDivide(X, mul(Y, t(W)))), wrt: "X"),
+        Case(label: "sum(X ./ (Y*W'))", expr: f(.sum, .elementwiseDivide(X, mul(Y, tr(W)))), wrt: "X"),
         Case(label: "sum(sigma(X*W))", expr: f(.sum, f(.declaredElementwise("sigma"), mul(X, W))), wrt: "W"),
         Case(label: "lambda(X*W)", expr: f(.declaredScalar("lambda"), mul(X, W)), wrt: "W"),
         Case(label: "lambda(A)*alpha^2", expr: mul(f(.declaredScalar("lambda"), A), .power(alpha, 2)), wrt: "alpha"),
         Case(label: "alpha^3*tr(A)", expr: mul(.power(alpha, 3), f(.trace, A)), wrt: "alpha"),
-        Case(label: "(a'*x)^2/alpha", expr: .divide(.power(mul(t(a), x), 2), alpha), wrt: "x"),
+        Case(label: "(a'*x)^2/alpha", expr: .divide(.power(mul(tr(a), x), 2), alpha), wrt: "x"),
         Case(label: "sum(diagv(A) .* a)", expr: f(.sum, .hadamard(f(.diagonalVector, A), a)), wrt: "A"),
         Case(label: "tr(diagm(a)*A)", expr: f(.trace, mul(f(.diagonalMatrix, a), A)), wrt: "a"),
         Case(label: "sum(ones(m,n) .* Y)", expr: f(.sum, .hadamard(.ones(m, nn), Y)), wrt: "Y"),
@@ -111,23 +97,23 @@ import Testing
         Case(label: "X*A", expr: mul(X, A), wrt: "X"),
         Case(label: "X*A", expr: mul(X, A), wrt: "A"),
         Case(label: "A*x", expr: mul(A, x), wrt: "x"),
-        Case(label: "exp(x)", expr: e(.exp, x), wrt: "x"),
+        Case(label: "exp(x)", expr: ew(.exp, x), wrt: "x"),
         Case(label: "sigma(A*x)", expr: f(.declaredElementwise("sigma"), mul(A, x)), wrt: "x"),
         Case(label: "alpha*X", expr: mul(alpha, X), wrt: "alpha"),
         Case(label: "inv(A)", expr: f(.inverse, A), wrt: "A"),
-        Case(label: "x*x'", expr: mul(x, t(x)), wrt: "x"),
-        Case(label: "x'*A", expr: mul(t(x), A), wrt: "x"),
-        Case(label: "X'*y", expr: mul(t(X), y), wrt: "y"),
+        Case(label: "x*x'", expr: mul(x, tr(x)), wrt: "x"),
+        Case(label: "x'*A", expr: mul(tr(x), A), wrt: "x"),
+        Case(label: "X'*y", expr: mul(tr(X), y), wrt: "y"),
         Case(label: "det(A)*x", expr: mul(f(.determinant, A), x), wrt: "A"),
         // Hessians.
-        Case(label: "x'*A*x", expr: mul(t(x), A, x), wrt: "x", hessian: true),
-        Case(label: "sum(exp(A*x))", expr: f(.sum, e(.exp, mul(A, x))), wrt: "x", hessian: true),
+        Case(label: "x'*A*x", expr: mul(tr(x), A, x), wrt: "x", hessian: true),
+        Case(label: "sum(exp(A*x))", expr: f(.sum, ew(.exp, mul(A, x))), wrt: "x", hessian: true),
         Case(label: "norm2(X*a - y)", expr: f(.norm2, sub(mul(X, a), y)), wrt: "a", hessian: true),
-        Case(label: "a'*inv(S)*a", expr: mul(t(a), f(.inverse, S), a), wrt: "a", hessian: true),
+        Case(label: "a'*inv(S)*a", expr: mul(tr(a), f(.inverse, S), a), wrt: "a", hessian: true),
         Case(label: "alpha^3*tr(A)", expr: mul(.power(alpha, 3), f(.trace, A)), wrt: "alpha", hessian: true),
-        Case(label: "sum(sigmoid(X*a))", expr: f(.sum, e(.sigmoid, mul(X, a))), wrt: "a", hessian: true),
+        Case(label: "sum(sigmoid(X*a))", expr: f(.sum, ew(.sigmoid, mul(X, a))), wrt: "a", hessian: true),
         Case(label: "logdet(S)", expr: f(.logDeterminant, S), wrt: "S", hessian: true),
-        Case(label: "tr(X'*X*A)", expr: f(.trace, mul(t(X), X, A)), wrt: "X", hessian: true),
+        Case(label: "tr(X'*X*A)", expr: f(.trace, mul(tr(X), X, A)), wrt: "X", hessian: true),
     ]
 
     @Test(arguments: cases)
@@ -177,29 +163,29 @@ extension VerificationTests {
 
     static let wrongResults: [Wrong] = [
         Wrong(label: "loss gradient without its factor 2", make: {
-            let right = try derivative(f(.trace, mul(residual, t(residual))), "W")
-            return altered(right, matrix: mul(t(X), residual))
+            let right = try derivative(f(.trace, mul(residual, tr(residual))), "W")
+            return altered(right, matrix: mul(tr(X), residual))
         }, detail: "the matrix form differs from the element-wise expansion"),
         Wrong(label: "loss gradient with a wrong index coefficient", make: {
-            let right = try derivative(f(.trace, mul(residual, t(residual))), "W")
+            let right = try derivative(f(.trace, mul(residual, tr(residual))), "W")
             return altered(right, index: scaled(right.index, by: Rational(3, 2)))
         }, detail: "the index form differs from the element-wise expansion"),
         Wrong(label: "gradient of b'*X*a transposed", make: {
-            altered(try derivative(mul(t(b), X, a), "X"), matrix: mul(a, t(b)))
+            altered(try derivative(mul(tr(b), X, a), "X"), matrix: mul(a, tr(b)))
         }, detail: "the matrix form is"),
         Wrong(label: "gradient by a symmetric T symmetrised", make: {
             // The corpus counts T[i,j] and T[j,i] as independent: the gradient of tr(T*A) is A'.
-            altered(try derivative(f(.trace, mul(T, A)), "T"), matrix: .divide(add(A, t(A)), n(2)))
+            altered(try derivative(f(.trace, mul(T, A)), "T"), matrix: .divide(add(A, tr(A)), num(2)))
         }, detail: "the matrix form differs"),
         Wrong(label: "gradient of det(A) without the transpose", make: {
             altered(try derivative(f(.determinant, A), "A"), matrix: mul(f(.determinant, A), f(.inverse, A)))
         }, detail: "the matrix form differs"),
         Wrong(label: "gradient of tr(3*A') as the scalar 3 instead of 3*I", make: {
-            altered(try derivative(f(.trace, mul(n(3), t(A))), "A"), matrix: n(3))
+            altered(try derivative(f(.trace, mul(num(3), tr(A))), "A"), matrix: num(3))
         }, detail: "the matrix form is 1×1, expected"),
         Wrong(label: "gradient of logdet(X'*X) through the singular X*X'", make: {
             // Points are drawn for the function (X'*X well-conditioned), not for the result.
-            altered(try derivative(f(.logDeterminant, mul(t(X), X)), "X"), matrix: mul(n(2), f(.inverse, mul(X, t(X))), X))
+            altered(try derivative(f(.logDeterminant, mul(tr(X), X)), "X"), matrix: mul(num(2), f(.inverse, mul(X, tr(X))), X))
         }, detail: "the matrix form"),
         Wrong(label: "Jacobian of X*A with its indices swapped", make: {
             let right = try derivative(mul(X, A), "X")
@@ -212,32 +198,32 @@ extension VerificationTests {
             altered(try derivative(mul(X, A), "X"), matrix: A)
         }, detail: "which has none"),
         Wrong(label: "Jacobian of exp(x) not diagonal", make: {
-            altered(try derivative(e(.exp, x), "x"), matrix: mul(e(.exp, x), t(.ones(k, .one))))
+            altered(try derivative(ew(.exp, x), "x"), matrix: mul(ew(.exp, x), tr(.ones(k, .one))))
         }, detail: "the matrix form differs"),
         Wrong(label: "Hessian of x'*A*x as 2*A", make: {
-            altered(try derivative(mul(t(x), A, x), "x", hessian: true), matrix: mul(n(2), A))
+            altered(try derivative(mul(tr(x), A, x), "x", hessian: true), matrix: mul(num(2), A))
         }, detail: "the matrix form differs"),
         Wrong(label: "Hessian of x'*A*x with a wrong gradient", make: {
-            altered(try derivative(mul(t(x), A, x), "x", hessian: true), gradient: mul(n(2), A, x))
+            altered(try derivative(mul(tr(x), A, x), "x", hessian: true), gradient: mul(num(2), A, x))
         }, detail: "the gradient differs"),
         Wrong(label: "Hessian of logdet(S) with the wrong sign", make: {
             let right = try derivative(f(.logDeterminant, S), "S", hessian: true)
             return altered(right, index: scaled(right.index, by: -1))
         }, detail: "the index form differs"),
         Wrong(label: "matrix form not finite", make: {
-            altered(try derivative(f(.sum, e(.exp, mul(X, W))), "W"), matrix: e(.log, .negate(e(.exp, W))))
+            altered(try derivative(f(.sum, ew(.exp, mul(X, W))), "W"), matrix: ew(.log, .negate(ew(.exp, W))))
         }, detail: "the matrix form is not finite"),
         Wrong(label: "matrix form with an unknown variable", make: {
-            altered(try derivative(f(.sum, e(.exp, mul(X, W))), "W"), matrix: mul(v("Q"), W))
+            altered(try derivative(f(.sum, ew(.exp, mul(X, W))), "W"), matrix: mul(v("Q"), W))
         }, detail: "the matrix form cannot be evaluated"),
         Wrong(label: "index form with a free index missing", make: {
-            let right = try derivative(f(.trace, mul(residual, t(residual))), "W")
+            let right = try derivative(f(.trace, mul(residual, tr(residual))), "W")
             var index = right.index
             index.freeIndices = Array(index.freeIndices.prefix(1))
             return altered(right, index: index)
         }, detail: "the index form has axes"),
         Wrong(label: "index form with an index without a size", make: {
-            let right = try derivative(mul(t(x), A, x), "x")
+            let right = try derivative(mul(tr(x), A, x), "x")
             var index = right.index
             index.terms.append(IndexNotation.Term(coefficient: 1, factors: [.delta("z", "w")]))
             return altered(right, index: index)
@@ -257,8 +243,8 @@ extension VerificationTests {
     }
 
     @Test func wrongResultsFailOnFiniteDifferencesAloneWhenTheExpansionIsLeftOut() throws {
-        let right = try Self.derivative(Self.f(.trace, Self.mul(Self.residual, Self.t(Self.residual))), "W")
-        let wrong = Self.altered(right, matrix: Self.mul(Self.t(Self.X), Self.residual))
+        let right = try Self.derivative(f(.trace, mul(Self.residual, tr(Self.residual))), "W")
+        let wrong = Self.altered(right, matrix: mul(tr(Self.X), Self.residual))
         let verification = Verifier(derivative: wrong, options: VerificationOptions(), nodeBudget: 10).run()
         #expect(verification.verdict == .failed)
         #expect(verification.detail.contains("the matrix form differs from central differences"), "\(verification.detail)")
@@ -271,9 +257,9 @@ extension VerificationTests {
     @Test(arguments: [
         // Z'*Z is 3×3, so det(-(Z'*Z)) < 0. (With an even number of columns, as X may have,
         // det(-(X'*X)) = det(X'*X) > 0 and the logdet is defined.)
-        ("logdet(-(Z'*Z))", f(.logDeterminant, .negate(mul(t(v("Z")), v("Z")))), "Z"),
-        ("sum(log(-exp(x)))", f(.sum, e(.log, .negate(e(.exp, x)))), "x"),
-        ("sum(sqrt(-(x .* x) - ones(k)))", f(.sum, e(.sqrt, sub(.negate(.hadamard(x, x)), .ones(k, .one)))), "x"),
+        ("logdet(-(Z'*Z))", f(.logDeterminant, .negate(mul(tr(v("Z")), v("Z")))), "Z"),
+        ("sum(log(-exp(x)))", f(.sum, ew(.log, .negate(ew(.exp, x)))), "x"),
+        ("sum(sqrt(-(x .* x) - ones(k)))", f(.sum, ew(.sqrt, sub(.negate(.hadamard(x, x)), .ones(k, .one)))), "x"),
     ])
     func functionsUndefinedEverywhereAreSkipped(_ label: String, _ expr: MatrixExpr, _ wrt: String) throws {
         let verification = try Self.derivative(expr, wrt).verify()
@@ -283,15 +269,15 @@ extension VerificationTests {
     }
 
     @Test func functionsThatCannotBeEvaluatedAreSkipped() throws {
-        let right = try Self.derivative(Self.mul(Self.t(Self.x), Self.A, Self.x), "x")
-        let broken = Self.altered(right, function: Self.mul(Self.X, Self.X))
+        let right = try Self.derivative(mul(tr(Self.x), Self.A, Self.x), "x")
+        let broken = Self.altered(right, function: mul(Self.X, Self.X))
         let verification = broken.verify()
         #expect(verification.verdict == .skipped)
         #expect(verification.detail.contains("the function cannot be evaluated"), "\(verification.detail)")
     }
 
     @Test func requestsWithoutAnythingToCheckAreSkipped() throws {
-        let right = try Self.derivative(Self.mul(Self.t(Self.x), Self.A, Self.x), "x")
+        let right = try Self.derivative(mul(tr(Self.x), Self.A, Self.x), "x")
         #expect(right.verify(VerificationOptions(trials: 0)).verdict == .skipped)
         let unknown = Derivative(
             kind: right.kind, function: right.function, variable: "q", environment: right.environment,
@@ -301,7 +287,7 @@ extension VerificationTests {
     }
 
     @Test func theExpansionIsLeftOutBeyondItsBudget() throws {
-        let right = try Self.derivative(Self.f(.trace, Self.mul(Self.residual, Self.t(Self.residual))), "W")
+        let right = try Self.derivative(f(.trace, mul(Self.residual, tr(Self.residual))), "W")
         let verification = Verifier(derivative: right, options: VerificationOptions(), nodeBudget: 10).run()
         #expect(verification.verdict == .passed, "\(verification.detail)")
         #expect(verification.detail.contains("element-wise expansion left out"), "\(verification.detail)")
@@ -311,10 +297,10 @@ extension VerificationTests {
     @Test func pointsAreRedrawnUntilTheFunctionIsDefined() throws {
         // Without the `positive` hint most points make some entry of x negative; after six
         // draws every variable without a property is drawn positive.
-        let logSum = try Self.derivative(Self.f(.sum, Self.e(.log, Self.x)), "x")
+        let logSum = try Self.derivative(f(.sum, ew(.log, Self.x)), "x")
         #expect(logSum.verify().verdict == .passed)
         // Without the size hint, X'*X is singular whenever X has fewer rows than columns.
-        let logdet = try Self.derivative(Self.f(.logDeterminant, Self.mul(Self.t(Self.X), Self.X)), "X")
+        let logdet = try Self.derivative(f(.logDeterminant, mul(tr(Self.X), Self.X)), "X")
         for seed in UInt64(1)...4 {
             #expect(logdet.verify(VerificationOptions(seed: seed)).verdict == .passed)
             #expect(logdet.verify(VerificationOptions(increasing: ["k", "m"], seed: seed)).verdict == .passed)
@@ -325,17 +311,17 @@ extension VerificationTests {
         // x'x + 10⁶ − 10⁶ loses six digits to cancellation, so central differences are off by
         // about 1e-10·10⁶/1e-6 relative: more than their tolerance. The exact reference shows
         // it, and the right result passes; a wrong one still fails.
-        let expr = Self.sub(.add(Self.f(.sum, .hadamard(Self.x, Self.x)), Self.n(1_000_000)), Self.n(1_000_000))
+        let expr = sub(.add(f(.sum, .hadamard(Self.x, Self.x)), num(1_000_000)), num(1_000_000))
         let right = try Self.derivative(expr, "x")
         let verification = right.verify()
         #expect(verification.verdict == .passed, "\(verification.detail)")
         #expect(verification.detail.contains("central differences inaccurate"), "\(verification.detail)")
-        let wrong = Self.altered(right, matrix: Self.mul(Self.n(2), Self.add(Self.x, Self.mul(Self.n(1, 1000), Self.x))))
+        let wrong = Self.altered(right, matrix: mul(num(2), add(Self.x, mul(num(1, 1000), Self.x))))
         #expect(wrong.verify().verdict == .failed)
     }
 
     @Test func theSameSeedGivesTheSameVerification() throws {
-        let right = try Self.derivative(Self.f(.trace, Self.mul(Self.residual, Self.t(Self.residual))), "X")
+        let right = try Self.derivative(f(.trace, mul(Self.residual, tr(Self.residual))), "X")
         let options = VerificationOptions(trials: 3, seed: 42)
         let first = right.verify(options)
         #expect(first.verdict == .passed)
