@@ -132,7 +132,7 @@ private let m = Dimension.named("m"), n = Dimension.named("n")
         ("J[p,q] = A[p,q]*B[p,q]", [m, n], "A.*B"),
         ("J[p,q] = A[p,q]*B[p,q]*B[p,q]", [m, n], "A.*B.^2"),
         ("J = C[k,k]", [], "tr(C)"),
-        ("J = C[k,l]*D[l,k]", [], "tr(C*D)"),
+        ("J = C[k,l]*D[l,k]", [], "tr(D*C)"),
         ("J = y[k]*u[k]", [], "y'*u"),
         ("J = A[k,l]", [], "sum(A)"),
         ("J[p] = A[k,p]*s[k]*g[p]", [n], "g.*(A'*s)"),

@@ -146,9 +146,12 @@ struct Differentiator {
 
     /// Lifts the terms (when a matrix form is wanted) and builds the result.
     private func package(
-        _ kind: Derivative.Kind, _ context: IndexContext, _ terms: [Term], functionIndices: [Index],
+        _ kind: Derivative.Kind, _ context: IndexContext, _ merged: [Term], functionIndices: [Index],
         variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil
     ) throws -> Derivative {
+        // A lone term skipped canonical form while merging; the printed index form wants it.
+        let terms = merged.count == 1
+            ? [context.canonical(merged[0], free: functionIndices + variableIndices)] : merged
         var matrix: MatrixExpr?
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
         if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {

@@ -19,7 +19,7 @@ extension IndexContext {
                 IndexPrinter.print(self.notation(of: terms, functionIndices: indices, variableIndices: variableIndices))
             }
             trace.record("with deltas", print(terms))
-            trace.record("contracted", print(result))
+            trace.record("contracted", print(result.map { canonical($0, free: indices + variableIndices) }))
         }
         return result
     }

@@ -62,7 +62,8 @@ extension IndexContext {
             let name = adjointName(of: leaf)
             trace.record("with deltas", name + "[…] = " + IndexPrinter.printTerms(
                 notation(of: uncontracted, functionIndices: [], variableIndices: variableIndices).terms))
-            trace.record("contracted", indexText(name, gradient, free: variableIndices, variable: true))
+            trace.record("contracted", indexText(
+                name, gradient.map { canonical($0, free: variableIndices) }, free: variableIndices, variable: true))
         }
         return gradient
     }

@@ -92,8 +92,12 @@ extension ExpressionTable {
         return intern(.subtract(a, b))
     }
 
-    /// `f(a)`, with `inv(inv(a)) = a` and `sum(M*ones) = sum(M)`.
+    /// `f(a)`, with `inv(inv(a)) = a`, `sum(M*ones) = sum(M)`, and a transpose dropped under
+    /// `tr`, `sum` and `diagv`, which it does not change.
     func apply(_ function: MatrixFunction, _ a: ExprID) -> ExprID {
+        if case .transpose(let inner) = self[a], [.trace, .sum, .diagonalVector].contains(function) {
+            return apply(function, inner)
+        }
         if function == .inverse, case .apply(.inverse, let inner) = self[a] { return inner }
         if function == .sum, case .multiply(let matrix, let ones) = self[a], case .ones = self[ones] {
             return apply(.sum, matrix)

@@ -13,6 +13,11 @@ struct Index: Hashable, Comparable {
     let range: Dimension
 
     static func < (a: Index, b: Index) -> Bool { a.id < b.id }
+
+    // A name always ranges over the same dimension, so equality and hashing look at the name
+    // alone (comparing dimensions would compare strings, on the hottest paths of the index layer).
+    static func == (a: Index, b: Index) -> Bool { a.id == b.id }
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
 /// Hands out fresh indices for one derivation.

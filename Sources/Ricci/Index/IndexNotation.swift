@@ -45,7 +45,7 @@ extension IndexContext {
         var ranges: [String: Dimension] = [:]
         func assign(_ index: Index, from candidates: [String]) {
             let name = candidates.first { !taken.contains($0) }
-                ?? (1...).lazy.map { "k\($0)" }.first { !taken.contains($0) }!
+                ?? (1...).lazy.map { "k\($0)" }.first { !taken.contains($0) && (ranges[$0] == nil || ranges[$0] == index.range) }!
             taken.insert(name)
             names[index] = name
             ranges[name] = index.range
@@ -59,10 +59,18 @@ extension IndexContext {
             return false
         }
         var converted: [IndexNotation.Term] = []
+        let freeNames = names
+        let freeTaken = taken
         for term in terms {
+            // Summed indices are local to a term: their names start afresh in every term, a
+            // letter reused only over the same range (the notation has one range per letter).
+            names = freeNames
+            taken = freeTaken
             var factors: [IndexNotation.Factor] = []
             for factor in term.factors {
-                for index in factor.indices where names[index] == nil { assign(index, from: summedNames) }
+                for index in factor.indices where names[index] == nil {
+                    assign(index, from: summedNames.filter { ranges[$0] == nil || ranges[$0] == index.range })
+                }
                 switch factor {
                 case .entry(let id, let indices, let exponent):
                     factors.append(.entry(table.expression(id), indices: indices.map { names[$0]! }, exponent: exponent))

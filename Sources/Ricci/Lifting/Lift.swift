@@ -102,7 +102,12 @@ extension IndexContext {
                     graph.addWeight(table.multiply(materialize(chain, range: other.range), weight), at: other)
                     graph.edges.remove(at: incident[0])
                 case 2:
-                    let (first, second) = (graph.edges[incident[0]], graph.edges[incident[1]])
+                    // Σ_v A[a,v] w[v] B[v,b] read from a to b, or from b to a: whichever needs
+                    // fewer transposes (the other is its transpose).
+                    var (first, second) = (graph.edges[incident[0]], graph.edges[incident[1]])
+                    let forward = oriented(first, from: first.other(than: vertex)) + oriented(second, from: vertex)
+                    let backward = oriented(second, from: second.other(than: vertex)) + oriented(first, from: vertex)
+                    if backward.filter(\.transposed).count < forward.filter(\.transposed).count { swap(&first, &second) }
                     let (start, end) = (first.other(than: vertex), second.other(than: vertex))
                     var chain = oriented(first, from: start)
                     if let weights = graph.weights[vertex], !weights.isEmpty {
@@ -260,8 +265,8 @@ struct LiftGraph {
 
     /// The free indices, never removed.
     let terminals: [Index]
-    /// Every vertex, summed or free.
-    private(set) var vertices: Set<Index>
+    /// Every vertex, summed or free, in order of first appearance.
+    private(set) var vertices: [Index]
     /// The edges.
     var edges: [Edge] = []
     /// Column vectors multiplied (entry-wise) onto a vertex.
@@ -269,27 +274,32 @@ struct LiftGraph {
 
     init(terminals: [Index]) {
         self.terminals = terminals
-        vertices = Set(terminals)
+        vertices = terminals
     }
 
     mutating func addEdge(from: Index, to: Index, chain: [ExpressionTable.ChainLink]) {
-        vertices.insert(from)
-        vertices.insert(to)
+        insert(from)
+        insert(to)
         edges.append(Edge(from: from, to: to, chain: chain))
     }
 
     mutating func addWeight(_ vector: ExprID, at vertex: Index) {
-        vertices.insert(vertex)
+        insert(vertex)
         weights[vertex, default: []].append(vector)
     }
 
+    private mutating func insert(_ vertex: Index) {
+        if !vertices.contains(vertex) { vertices.append(vertex) }
+    }
+
     mutating func remove(_ vertex: Index) {
-        vertices.remove(vertex)
+        vertices.removeAll { $0 == vertex }
         weights[vertex] = nil
     }
 
-    /// The summed vertices, in a fixed order.
+    /// The summed vertices, in order of first appearance in the term (the order its factors
+    /// were built in, which follows the expression), so results do not depend on index names.
     func summedVertices() -> [Index] {
-        vertices.subtracting(terminals).sorted()
+        vertices.filter { !terminals.contains($0) }
     }
 }

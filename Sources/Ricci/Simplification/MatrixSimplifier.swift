@@ -126,6 +126,7 @@ final class MatrixSimplifier {
     /// `merge-like-terms`: `c₁ B + c₂ B = (c₁ + c₂) B`, dropping terms that cancel.
     /// Shrinks: removes at least one term.
     static let mergeLikeTerms = SimplificationRule(name: "merge-like-terms") { _, sum, _ in
+        guard sum.count >= 2 else { return nil }
         var positions: [ProductTerm.Body: Int] = [:]
         var merged: SumForm = []
         for term in sum {
@@ -206,6 +207,7 @@ final class MatrixSimplifier {
     /// Groups the terms that share the link shared by most terms at the chosen end, and
     /// writes them as that link times the simplified sum of what is left.
     private func factorCommonLink(_ sum: SumForm, shape: Shape, fromLeft: Bool) -> SumForm? {
+        guard sum.count >= 2 else { return nil }
         func end(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
             guard term.chain.count >= 2 else { return nil }
             return fromLeft ? term.chain.first : term.chain.last

@@ -13,6 +13,8 @@ extension IndexContext {
 
     private func merge(_ terms: [Term], free: [Index]) -> [Term] {
         let freeSet = Set(free)
+        // One term has nothing to merge with: contraction is all it needs.
+        if terms.count == 1 { return contracted(terms[0], free: freeSet).map { [$0] } ?? [] }
         var result: [Term] = []
         var positions: [[Factor]: Int] = [:]
         for term in terms {
