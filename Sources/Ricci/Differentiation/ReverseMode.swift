@@ -44,9 +44,9 @@ extension IndexContext {
             let copies = locals.reduce(0) { $0 + $1.terms.count }
             let seeds = copies > 1
                 ? closedAdjoint(adjoint, of: node, indices: nodeIndices)
-                : adjoint.map { refreshed($0, free: Set(nodeIndices)) }
+                : adjoint.map { refreshed($0, free: nodeIndices) }
             for local in locals {
-                let childFree = Set(local.indices)
+                let childFree = local.indices
                 for seed in seeds {
                     for term in local.terms {
                         if local.child == leaf, trace != nil { uncontracted.append(product(seed, term)) }
@@ -81,7 +81,7 @@ extension IndexContext {
     /// with the local derivative's. If the sum has no matrix form its terms are passed down
     /// one by one.
     private func closedAdjoint(_ adjoint: [Term], of node: ExprID, indices: [Index]) -> [Term] {
-        let free = Set(indices)
+        let free = indices
         if adjoint.count == 1 { return [refreshed(adjoint[0], free: free)] }
         guard let lifted = try? lift(adjoint, free: indices, shape: table.shape(node)) else {
             return adjoint.map { refreshed($0, free: free) }

@@ -18,77 +18,100 @@ extension IndexContext {
     /// must be given fresh summed indices (``refreshed(_:free:)``) before it is multiplied
     /// with another.
     func canonical(_ term: Term, free: [Index]) -> Term {
-        let freeSet = Set(free)
-        var color: [Index: UInt64] = [:]
-        for (position, index) in free.enumerated() { color[index] = mix(0xF4EE, UInt64(position)) }
-        var summed: [Index] = []
-        for factor in term.factors {
-            for index in factor.indices where !freeSet.contains(index) && color[index] == nil {
-                color[index] = 0
-                summed.append(index)
-            }
+        let factors = term.factors
+        // Indices are numbered locally by first appearance, the free ones first; every
+        // factor carries at most two, so its slots are two positions (−1 when absent).
+        var locals = free
+        var firstSlot = [Int](repeating: -1, count: factors.count)
+        var secondSlot = [Int](repeating: -1, count: factors.count)
+        func position(of index: Index) -> Int {
+            if let found = locals.firstIndex(of: index) { return found }
+            locals.append(index)
+            return locals.count - 1
         }
-        let bases = term.factors.map(baseKey)
-        let symmetric = term.factors.map(isUnordered)
+        for (number, factor) in factors.enumerated() {
+            let indices = factor.indices
+            if indices.count > 0 { firstSlot[number] = position(of: indices[0]) }
+            if indices.count > 1 { secondSlot[number] = position(of: indices[1]) }
+        }
+        let bases = factors.map(baseKey)
+        let symmetric = factors.map(isUnordered)
+        var color = [UInt64](repeating: 0, count: locals.count)
+        for position in free.indices { color[position] = mix(0xF4EE, UInt64(position)) }
 
-        if !summed.isEmpty {
+        if locals.count > free.count {
+            var next = color
+            var signature: [UInt64] = []
             for _ in 0..<3 {
-                var next = color
-                for index in summed {
-                    var signature: [UInt64] = []
-                    for (position, factor) in term.factors.enumerated() {
-                        let indices = factor.indices
-                        for (slot, carried) in indices.enumerated() where carried == index {
-                            var neighbours = indices.enumerated().filter { $0.offset != slot }
-                                .map { color[$0.element]! }
-                            if symmetric[position] { neighbours.sort() }
-                            let slotTag: UInt64 = symmetric[position] ? 2 : UInt64(slot)
-                            signature.append(neighbours.reduce(mix(bases[position], slotTag), mix))
+                for index in free.count..<locals.count {
+                    signature.removeAll(keepingCapacity: true)
+                    for number in factors.indices {
+                        let (first, second) = (firstSlot[number], secondSlot[number])
+                        if first == index {
+                            let tag = mix(bases[number], symmetric[number] ? 2 : 0)
+                            signature.append(second >= 0 ? mix(tag, color[second]) : tag)
+                        }
+                        if second == index {
+                            let tag = mix(bases[number], symmetric[number] ? 2 : 1)
+                            signature.append(mix(tag, color[first]))
                         }
                     }
-                    next[index] = signature.sorted().reduce(color[index]!, mix)
+                    signature.sort()
+                    next[index] = signature.reduce(color[index], mix)
                 }
-                color = next
+                swap(&color, &next)
+                for position in free.indices { next[position] = color[position] }
             }
         }
 
-        // Sort factors by their structure and their indices' colours, then name summed
-        // indices in order of first appearance.
-        let order = term.factors.indices.sorted { a, b in
-            let keyA = colourKey(term.factors[a], symmetric[a], bases[a], color)
-            let keyB = colourKey(term.factors[b], symmetric[b], bases[b], color)
-            return keyA != keyB ? keyA.lexicographicallyPrecedes(keyB) : a < b
+        // Sort factors by their structure and their indices' colours (computed once each),
+        // then name summed indices in order of first appearance.
+        func colours(_ number: Int) -> (UInt64, UInt64) {
+            let first = firstSlot[number] >= 0 ? color[firstSlot[number]] : 0
+            let second = secondSlot[number] >= 0 ? color[secondSlot[number]] : 0
+            return symmetric[number] && second < first ? (second, first) : (first, second)
         }
-        var renaming: [Index: Index] = [:]
-        for position in order {
-            var indices = term.factors[position].indices
-            if symmetric[position] { indices.sort { color[$0]! < color[$1]! } }
-            for index in indices where !freeSet.contains(index) && renaming[index] == nil {
-                renaming[index] = Index(id: -Int32(renaming.count) - 1, range: index.range)
+        let keys = factors.indices.map { number -> (UInt64, UInt64, UInt64, Int) in
+            let (first, second) = colours(number)
+            return (bases[number], first, second, number)
+        }
+        let order = keys.sorted { $0 < $1 }.map(\.3)
+        var renamed = [Int32?](repeating: nil, count: locals.count)
+        var summedCount: Int32 = 0
+        for number in order {
+            var slots = [firstSlot[number], secondSlot[number]].filter { $0 >= 0 }
+            if symmetric[number] && slots.count == 2 && color[slots[1]] < color[slots[0]] { slots.swapAt(0, 1) }
+            for slot in slots where slot >= free.count && renamed[slot] == nil {
+                summedCount += 1
+                renamed[slot] = -summedCount
             }
         }
-        var factors = term.factors.enumerated().map { position, factor -> Factor in
-            let renamed = factor.renamed { renaming[$0] ?? $0 }
-            guard symmetric[position] else { return renamed }
-            switch renamed {
+        func rename(_ index: Index) -> Index {
+            guard let position = locals.firstIndex(of: index), let id = renamed[position] else { return index }
+            return Index(id: id, range: index.range)
+        }
+        var result = factors.enumerated().map { number, factor -> Factor in
+            let factor = summedCount > 0 ? factor.renamed(rename) : factor
+            guard symmetric[number] else { return factor }
+            switch factor {
             case .entry(let id, let indices, let exponent):
-                return .entry(id, indices.sorted(), exponent: exponent)
+                return .entry(id, indices[0] <= indices[1] ? indices : [indices[1], indices[0]], exponent: exponent)
             case .delta(let a, let b):
                 return .delta(min(a, b), max(a, b))
             }
         }
-        factors.sort { factorKey($0).lexicographicallyPrecedes(factorKey($1)) }
-        return Term(term.coefficient, factors)
+        result.sort(by: factorPrecedes)
+        return Term(term.coefficient, result)
     }
 
     /// The term with every summed index (those not in `free`) renamed to a fresh one.
-    func refreshed(_ term: Term, free: Set<Index>) -> Term {
-        var renaming: [Index: Index] = [:]
+    func refreshed(_ term: Term, free: [Index]) -> Term {
+        var renaming: [(from: Index, to: Index)] = []
         return term.renamed { index in
             if free.contains(index) { return index }
-            if let renamed = renaming[index] { return renamed }
+            if let renamed = renaming.first(where: { $0.from == index }) { return renamed.to }
             let fresh = freshIndex(index.range)
-            renaming[index] = fresh
+            renaming.append((index, fresh))
             return fresh
         }
     }
@@ -113,19 +136,17 @@ extension IndexContext {
         }
     }
 
-    private func colourKey(_ factor: Factor, _ symmetric: Bool, _ base: UInt64, _ color: [Index: UInt64]) -> [UInt64] {
-        var colours = factor.indices.map { color[$0]! }
-        if symmetric { colours.sort() }
-        return [base] + colours
-    }
-
-    /// A total order on factors with concrete index names.
-    private func factorKey(_ factor: Factor) -> [Int64] {
-        switch factor {
-        case .delta(let a, let b): return [1, 0, 0, 0, Int64(a.id), Int64(b.id)]
-        case .entry(let id, let indices, let exponent):
-            return [0, Int64(id.raw), Int64(exponent.numerator), Int64(exponent.denominator)]
-                + indices.map { Int64($0.id) }
+    /// A total order on factors with concrete index names: entries before deltas, then by
+    /// expression, exponent and indices.
+    private func factorPrecedes(_ a: Factor, _ b: Factor) -> Bool {
+        switch (a, b) {
+        case (.entry, .delta): return true
+        case (.delta, .entry): return false
+        case (.delta(let a1, let a2), .delta(let b1, let b2)): return (a1.id, a2.id) < (b1.id, b2.id)
+        case (.entry(let x, let xs, let e), .entry(let y, let ys, let f)):
+            if x != y { return x < y }
+            if e != f { return e < f }
+            return xs.lexicographicallyPrecedes(ys)
         }
     }
 }

@@ -14,15 +14,17 @@ extension IndexContext {
     ///   the factor removed at exponent 0 (with the same rule for a summed index left alone).
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
-    func contracted(_ term: Term, free: Set<Index>) -> Term? {
+    func contracted(_ term: Term, free: [Index]) -> Term? {
         measured(profile, .contract) { contract(term, free: free) }
     }
 
-    private func contract(_ term: Term, free: Set<Index>) -> Term? {
+    private func contract(_ term: Term, free: [Index]) -> Term? {
         guard !term.coefficient.isZero else { return nil }
         var coefficient = term.coefficient
         var factors = term.factors
         var dimensionFactors: [Dimension] = []
+        // Free indices are few (at most four): a linear search beats hashing.
+        func isFree(_ index: Index) -> Bool { free.contains(index) }
 
         // delta-contract and delta-trace.
         var position = 0
@@ -31,19 +33,21 @@ extension IndexContext {
                 position += 1
                 continue
             }
-            factors.remove(at: position)
             if a == b {
-                if !free.contains(a) && !occurs(a, in: factors) { dimensionFactors.append(a.range) }
+                factors.remove(at: position)
+                if !isFree(a) && !occurs(a, in: factors) { dimensionFactors.append(a.range) }
                 continue
             }
-            let (gone, kept) = free.contains(a) ? (b, a) : (a, b)
-            if free.contains(gone) {
-                // Both free: the delta is part of the value; keep it and move on.
-                factors.insert(.delta(a, b), at: position)
+            let (gone, kept) = isFree(a) ? (b, a) : (a, b)
+            if isFree(gone) {
+                // Both free: the delta is part of the value.
                 position += 1
                 continue
             }
-            factors = factors.map { $0.renamed { $0 == gone ? kept : $0 } }
+            factors.remove(at: position)
+            for other in factors.indices where factors[other].indices.contains(gone) {
+                factors[other] = factors[other].renamed { $0 == gone ? kept : $0 }
+            }
             position = 0
         }
 
@@ -52,7 +56,8 @@ extension IndexContext {
         while index < factors.count {
             if case .entry(let id, let indices, _) = factors[index], case .ones = table[id] {
                 factors.remove(at: index)
-                for carried in Set(indices).sorted() where !free.contains(carried) && !occurs(carried, in: factors) {
+                for (slot, carried) in indices.enumerated()
+                where !indices[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: factors) {
                     dimensionFactors.append(carried.range)
                 }
             } else {
@@ -62,7 +67,7 @@ extension IndexContext {
 
         // power-merge.
         var merged: [Factor] = []
-        var positions: [EntryKey: Int] = [:]
+        merged.reserveCapacity(factors.count)
         for factor in factors {
             guard case .entry(var id, let indices, var exponent) = factor else {
                 merged.append(factor)
@@ -88,23 +93,30 @@ extension IndexContext {
                 coefficient *= folded
                 continue
             }
-            let key = EntryKey(id: id, indices: indices)
-            if let at = positions[key], case .entry(_, _, let previous) = merged[at] {
-                merged[at] = .entry(id, indices, exponent: previous + exponent)
+            let same = merged.firstIndex {
+                if case .entry(id, indices, _) = $0 { return true }
+                return false
+            }
+            if let same, case .entry(_, _, let previous) = merged[same] {
+                merged[same] = .entry(id, indices, exponent: previous + exponent)
             } else {
-                positions[key] = merged.count
-                merged.append(factor)
+                merged.append(.entry(id, indices, exponent: exponent))
             }
         }
         // An exponent that merged to 0 leaves the factor 1; a summed index only it carried
         // sums to the index's range.
-        let isUnit: (Factor) -> Bool = {
-            if case .entry(_, _, let exponent) = $0 { return exponent.isZero }
-            return false
+        var result: [Factor] = []
+        result.reserveCapacity(merged.count)
+        var vanished: [Index] = []
+        for factor in merged {
+            if case .entry(_, let indices, let exponent) = factor, exponent.isZero {
+                vanished += indices
+            } else {
+                result.append(factor)
+            }
         }
-        var result = merged.filter { !isUnit($0) }
-        for carried in Set(merged.filter(isUnit).flatMap(\.indices)).sorted()
-        where !free.contains(carried) && !occurs(carried, in: result) {
+        for (slot, carried) in vanished.enumerated()
+        where !vanished[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: result) {
             dimensionFactors.append(carried.range)
         }
         for range in dimensionFactors {
@@ -126,8 +138,3 @@ extension IndexContext {
     }
 }
 
-/// An entry without its exponent: entries with equal keys multiply by adding exponents.
-private struct EntryKey: Hashable {
-    let id: ExprID
-    let indices: [Index]
-}

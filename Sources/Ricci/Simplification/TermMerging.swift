@@ -12,13 +12,12 @@ extension IndexContext {
     }
 
     private func merge(_ terms: [Term], free: [Index]) -> [Term] {
-        let freeSet = Set(free)
         // One term has nothing to merge with: contraction is all it needs.
-        if terms.count == 1 { return contracted(terms[0], free: freeSet).map { [$0] } ?? [] }
+        if terms.count == 1 { return contracted(terms[0], free: free).map { [$0] } ?? [] }
         var result: [Term] = []
         var positions: [[Factor]: Int] = [:]
         for term in terms {
-            guard let contracted = contracted(term, free: freeSet) else { continue }
+            guard let contracted = contracted(term, free: free) else { continue }
             let canonicalTerm = canonical(contracted, free: free)
             if let position = positions[canonicalTerm.factors] {
                 result[position].coefficient += canonicalTerm.coefficient
