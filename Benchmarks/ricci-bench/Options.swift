@@ -9,24 +9,28 @@ struct Options {
     /// The most timed repetitions per case and per family size. 100 repetitions of a
     /// corpus case take milliseconds; the time budget stops large family sizes much earlier.
     var repetitions = 100
+    /// The time after which no new repetition starts once the fewest (5) are done; `nil`
+    /// (`--budget 0`) for none, so that a run under callgrind makes exactly `repetitions`.
+    var budget: Duration? = .milliseconds(500)
     /// The largest family size (sizes are 1, 2, 4, … up to it); 64 gives time(64)/time(8).
     var maximumSize = 64
-    /// Only the corpus cases with these ids, `nil` for all.
+    /// Only the corpus cases with these ids, `nil` for all (an empty set for none).
     var only: Set<String>?
     /// The families to run by name, `nil` for all (an empty set for none).
     var families: Set<String>?
 
     /// The help text.
     static let usage = """
-        usage: ricci-bench [--corpus FILE] [--json] [--repetitions N] [--max-size N]
-                           [--only ID,...] [--families NAME,...|none]
+        usage: ricci-bench [--corpus FILE] [--json] [--repetitions N] [--budget SECONDS] [--max-size N]
+                           [--only ID,...|none] [--families NAME,...|none]
 
           --corpus FILE      a corpus file (default: the package's Tests/RicciTests/Fixtures/public-corpus.json)
           --json             print one JSON object instead of tables
-          --repetitions N    at most N timed repetitions per case and size (default 100; at least 5
-                             are made, and no new one starts after 0.5 s once 5 are done)
+          --repetitions N    at most N timed repetitions per case and size (default 100)
+          --budget SECONDS   no new repetition starts after SECONDS per case and size once 5 are
+                             done (default 0.5; 0 for no limit: exactly N repetitions)
           --max-size N       family sizes 1, 2, 4, ... up to N (default 64)
-          --only ID,...      only these corpus cases
+          --only ID,...      only these corpus cases, or none
           --families LIST    only these families (\(ScalingFamily.all.map(\.name).joined(separator: ", "))), or none
 
         Build in release mode: swift run -c release ricci-bench
@@ -55,8 +59,16 @@ struct Options {
             case "--corpus": corpus = try value(of: argument)
             case "--json": json = true
             case "--repetitions": repetitions = try positive(argument)
+            case "--budget":
+                let text = try value(of: argument)
+                guard let seconds = Double(text), seconds >= 0 else {
+                    throw BenchmarkError.usage("--budget needs a number of seconds, not '\(text)'")
+                }
+                budget = seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded()))
             case "--max-size": maximumSize = try positive(argument)
-            case "--only": only = list(try value(of: argument))
+            case "--only":
+                let text = try value(of: argument)
+                only = text == "none" ? [] : list(text)
             case "--families":
                 let text = try value(of: argument)
                 let names = text == "none" ? [] : list(text)

@@ -59,8 +59,8 @@ struct TimingPolicy: Sendable {
     /// runs slowed by another process.
     var minimumRepetitions = 5
     /// The time after which no new repetition starts once ``minimumRepetitions`` are done, so
-    /// that large problems do not make a run take minutes.
-    var budget: Duration = .milliseconds(500)
+    /// that large problems do not make a run take minutes; `nil` for no limit.
+    var budget: Duration? = .milliseconds(500)
 }
 
 /// Times derivative requests.
@@ -80,7 +80,7 @@ enum PipelineTimer {
         let profile = StageProfile()
         let started = clock.now
         while totals.count < policy.maximumRepetitions
-            && (totals.count < policy.minimumRepetitions || clock.now - started < policy.budget) {
+            && (totals.count < policy.minimumRepetitions || policy.budget.map { clock.now - started < $0 } ?? true) {
             let start = clock.now
             derivative = try request.run(profile: nil)
             totals.append((clock.now - start).microseconds)

@@ -41,10 +41,10 @@ func main() -> Int32 {
     func progress(_ step: String) {
         if showsProgress { standardError.write(Data("\r\u{1B}[K\(step)".utf8)) }
     }
-    let policy = TimingPolicy(maximumRepetitions: options.repetitions)
+    let policy = TimingPolicy(maximumRepetitions: options.repetitions, budget: options.budget)
 
     let caseResults = CorpusBenchmark.run(cases, policy: policy, progress: progress)
-    let corpusPeak = PeakMemory.megabytes()
+    let corpusPeak = cases.isEmpty ? nil : PeakMemory.megabytes()
     let sizes = ScalingFamily.sizes(upTo: options.maximumSize)
     let familyResults = ScalingFamily.all
         .filter { options.families?.contains($0.name) ?? true }
