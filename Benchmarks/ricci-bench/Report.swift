@@ -17,8 +17,9 @@ struct RunReport {
     var corpusPeakMegabytes: Double?
     var peakMegabytes: Double?
 
-    /// The budgets of `DESIGN.md`'s "Fast" bar, as measured here (the ratio to SymPy is
-    /// measured by `Benchmarks/compare_sympy.py`).
+    /// The project's performance targets that this run measures (the ratio to SymPy is
+    /// measured by `Benchmarks/compare_sympy.py`): microseconds per derivative, time growing
+    /// about linearly with the size of the expression, a small resident set.
     static let medianMicrosTarget = 30.0
     static let exponentTarget = 1.2
     static let ratio64To8Target = 12.0
