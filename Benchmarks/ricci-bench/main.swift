@@ -1,5 +1,63 @@
-// The benchmark executable; run with `swift run -c release ricci-bench`.
+// ricci-bench: times the corpus and the scaling families, checks every result, reports.
 
+import Foundation
 import Ricci
 
-print("ricci-bench \(Ricci.version)")
+/// Reads the arguments, runs the corpus and the families, prints the report, and exits with
+/// 0 when every check passed, 3 when one failed (1 bad usage, 2 unreadable corpus).
+func main() -> Int32 {
+    let options: Options
+    let cases: [CorpusCase]
+    let corpusPath: String
+    do {
+        options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
+        guard let path = options.corpus ?? CorpusBenchmark.defaultCorpusPath() else {
+            throw BenchmarkError.unreadable(
+                "cannot find \(CorpusBenchmark.fixture) from the source checkout or the working directory; pass --corpus FILE")
+        }
+        corpusPath = path
+        let all = try CorpusBenchmark.load(path)
+        cases = options.only.map { wanted in all.filter { wanted.contains($0.id) } } ?? all
+        if let wanted = options.only, let missing = wanted.subtracting(all.map(\.id)).sorted().first {
+            throw BenchmarkError.usage("no case '\(missing)' in \(path)")
+        }
+    } catch let error as BenchmarkError {
+        switch error {
+        case .help: print(Options.usage)
+        case .usage: FileHandle.standardError.write(Data("ricci-bench: \(error)\n\(Options.usage)\n".utf8))
+        case .unreadable: FileHandle.standardError.write(Data("ricci-bench: \(error)\n".utf8))
+        }
+        return error.status
+    } catch {
+        FileHandle.standardError.write(Data("ricci-bench: \(error)\n".utf8))
+        return 2
+    }
+
+    let date = ISO8601DateFormatter().string(from: Date())
+    // Progress goes to standard error, and only to a terminal, so that `--json` output stays
+    // one object on stdout and logs stay free of control characters.
+    let standardError = FileHandle.standardError
+    let showsProgress = isatty(STDERR_FILENO) == 1
+    func progress(_ step: String) {
+        if showsProgress { standardError.write(Data("\r\u{1B}[K\(step)".utf8)) }
+    }
+    let policy = TimingPolicy(maximumRepetitions: options.repetitions, budget: options.budget)
+
+    let caseResults = CorpusBenchmark.run(cases, policy: policy, progress: progress)
+    let corpusPeak = cases.isEmpty ? nil : PeakMemory.megabytes()
+    let sizes = ScalingFamily.sizes(upTo: options.maximumSize)
+    let familyResults = ScalingFamily.all
+        .filter { options.families?.contains($0.name) ?? true }
+        .map { FamilyBenchmark.run($0, sizes: sizes, policy: policy, progress: progress) }
+    progress("")
+
+    let report = RunReport(
+        date: date, corpusPath: corpusPath, repetitions: options.repetitions, cases: caseResults,
+        families: familyResults, corpusPeakMegabytes: corpusPeak, peakMegabytes: PeakMemory.megabytes())
+    print(options.json ? report.json.text : report.text, terminator: options.json ? "\n" : "")
+    // Failures are also written to standard error, so that they are seen with --json too.
+    for failure in report.failures { standardError.write(Data("ricci-bench: FAILED: \(failure)\n".utf8)) }
+    return report.failures.isEmpty ? 0 : 3
+}
+
+exit(main())
