@@ -38,11 +38,13 @@ extension IndexContext {
                 let target = DerivativeTarget(node: child, indices: childIndices, recursive: false, variable: variable)
                 locals.append((child, childIndices, try derivative(of: node, at: nodeIndices, target)))
             }
-            // A sum is closed into one factor only where it would otherwise be copied into
-            // several terms; passed through one term, its terms stay open and can still meet
-            // and merge with terms arriving by other paths.
+            // A sum is closed into one factor where it would otherwise be copied into several
+            // terms; passed through one term, its terms stay open and can still meet and merge
+            // with terms arriving by other paths. A product grown longer than a few factors is
+            // closed too, so that a long chain passes down one factor, not all of its past.
             let copies = locals.reduce(0) { $0 + $1.terms.count }
-            let seeds = copies > 1
+            let seeds = (copies > 1 && adjoint.count > 1)
+                || (adjoint.count == 1 && adjoint[0].factors.count > Self.longestOpenAdjoint)
                 ? closedAdjoint(adjoint, of: node, indices: nodeIndices)
                 : adjoint.map { refreshed($0, free: nodeIndices) }
             for local in locals {
@@ -75,18 +77,22 @@ extension IndexContext {
             .map(\.element.term)
     }
 
-    /// The adjoint of `node` as the list of terms to pass down: itself when it is one term
-    /// (with fresh summed indices), else one factor holding its lifted matrix expression —
-    /// opened again if that expression is a product, so that its factors can meet and merge
-    /// with the local derivative's. If the sum has no matrix form its terms are passed down
-    /// one by one.
+    /// The most factors an adjoint passed down open may have; a longer one is closed.
+    static let longestOpenAdjoint = 8
+
+    /// The adjoint of `node` as one factor holding its lifted matrix expression — opened
+    /// again if that expression is a short product, so that its factors can meet and merge
+    /// with the local derivative's. If the adjoint has no matrix form its terms are passed
+    /// down one by one.
     private func closedAdjoint(_ adjoint: [Term], of node: ExprID, indices: [Index]) -> [Term] {
-        let free = indices
-        if adjoint.count == 1 { return [refreshed(adjoint[0], free: free)] }
         guard let lifted = try? lift(adjoint, free: indices, shape: table.shape(node)) else {
-            return adjoint.map { refreshed($0, free: free) }
+            return adjoint.map { refreshed($0, free: indices) }
         }
-        return [lower(expression(of: lifted, shape: table.shape(node)), indices)]
+        let closed = expression(of: lifted, shape: table.shape(node))
+        guard table.productFactors(closed, atMost: Self.longestOpenAdjoint) != nil else {
+            return [Term(.one, [.entry(closed, indices, exponent: .one)])]
+        }
+        return [lower(closed, indices)]
     }
 
     /// The nodes reachable from `root` that depend on `variable`, every node after all of

@@ -52,6 +52,8 @@ final class ExpressionTable {
     private(set) var shapes: [Shape] = []
     private var symmetric: [Bool] = []
     private var ids: [ExprNode: ExprID] = [:]
+    /// Trees of nodes already converted by ``expression(_:)``.
+    private var trees: [MatrixExpr?] = []
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
     private var dependence: [Bool?] = []
     private(set) var dependenceVariable: String?
@@ -83,6 +85,7 @@ final class ExpressionTable {
         ids[node] = id
         symmetric.append(computeSymmetry(of: node, shape: shape))
         dependence.append(nil)
+        trees.append(nil)
         return id
     }
 
@@ -108,8 +111,17 @@ final class ExpressionTable {
         }
     }
 
-    /// The expression tree of `id`.
+    /// The expression tree of `id`. Each node is built once and then shared (a tree of
+    /// `MatrixExpr` shares equal sub-trees by reference), so converting many results that
+    /// have parts in common costs the number of distinct nodes.
     func expression(_ id: ExprID) -> MatrixExpr {
+        if let known = trees[Int(id.raw)] { return known }
+        let tree = buildExpression(id)
+        trees[Int(id.raw)] = tree
+        return tree
+    }
+
+    private func buildExpression(_ id: ExprID) -> MatrixExpr {
         switch self[id] {
         case .number(let value): return .number(value)
         case .variable(let name): return .variable(name)

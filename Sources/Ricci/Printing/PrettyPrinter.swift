@@ -71,6 +71,9 @@ public enum PrettyPrinter {
     struct SignedTerm {
         let isNegative: Bool
         let magnitude: MatrixExpr
+        /// True when `magnitude` differs from the expression it came from (a sign moved
+        /// out of it), so that an unchanged tree is returned as it is, not rebuilt.
+        var changed = true
     }
 
     /// Moves every sign that can leave `expr` to the front: through negation, negative
@@ -83,6 +86,7 @@ public enum PrettyPrinter {
         {
             let left = signed(a)
             let right = signed(b)
+            guard left.changed || right.changed else { return SignedTerm(isNegative: false, magnitude: expr, changed: false) }
             return SignedTerm(
                 isNegative: left.isNegative != right.isNegative,
                 magnitude: make(left.magnitude, right.magnitude))
@@ -94,16 +98,17 @@ public enum PrettyPrinter {
         case .number(let value):
             return value.isNegative
                 ? SignedTerm(isNegative: true, magnitude: .number(-value))
-                : SignedTerm(isNegative: false, magnitude: expr)
+                : SignedTerm(isNegative: false, magnitude: expr, changed: false)
         case .multiply(let a, let b): return combine(a, b, MatrixExpr.multiply)
         case .hadamard(let a, let b): return combine(a, b, MatrixExpr.hadamard)
         case .elementwiseDivide(let a, let b): return combine(a, b, MatrixExpr.elementwiseDivide)
         case .divide(let a, let b): return combine(a, b, MatrixExpr.divide)
         case .transpose(let a):
             let inner = signed(a)
+            guard inner.changed else { return SignedTerm(isNegative: false, magnitude: expr, changed: false) }
             return SignedTerm(isNegative: inner.isNegative, magnitude: .transpose(inner.magnitude))
         case .variable, .add, .subtract, .power, .elementwisePower, .apply, .identity, .ones:
-            return SignedTerm(isNegative: false, magnitude: expr)
+            return SignedTerm(isNegative: false, magnitude: expr, changed: false)
         }
     }
 

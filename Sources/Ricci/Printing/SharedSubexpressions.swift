@@ -5,62 +5,134 @@ extension PrettyPrinter {
     /// wherever that makes the printed text shorter; the plain pretty form otherwise.
     ///
     /// Greedy: the sub-expression whose naming saves the most characters is named first
-    /// (larger ones before the parts they contain), then the search repeats on the result;
+    /// (larger ones before the parts they contain), then the choice repeats on what is left;
     /// a definition may use earlier names. The names cannot clash with variables: a name of
-    /// the language has no subscript digits.
+    /// the language has no subscript digits. The work is linear in the number of distinct
+    /// sub-expressions per name chosen, however often they repeat in the printed tree.
     public static func printNamingRepeats(_ expr: MatrixExpr) -> String {
-        var body = expr
-        var definitions: [(name: String, value: MatrixExpr)] = []
-        while definitions.count < 9 {
-            var counts: [MatrixExpr: Int] = [:]
-            countSubtrees(body, into: &counts)
-            for definition in definitions { countSubtrees(definition.value, into: &counts) }
-            let name = "T" + String(subscriptDigits[definitions.count + 1])
-            var best: (saving: Int, subtree: MatrixExpr)?
-            for (subtree, count) in counts where count >= 2 && subtree.operatorCount >= 2 {
-                let length = print(subtree).count
-                // Every occurrence but the definition shrinks to the name; the definition
-                // costs ", T₁ = " (or " where T₁ = ") and the text of the sub-expression.
-                let saving = count * (length - name.count) - (length + name.count + 8)
-                if saving > 0, saving > best?.saving ?? 0 { best = (saving, subtree) }
+        var graph = SubexpressionGraph(expr)
+        var named: [Int] = []
+        while named.count < 9 {
+            let counts = graph.occurrences(named: named)
+            let lengths = graph.printedLengths(named: named)
+            let nameLength = 2
+            var best: (saving: Int, node: Int)?
+            for node in graph.nodes.indices where counts[node] >= 2 && graph.operatorCounts[node] >= 2 && !named.contains(node) {
+                // Every occurrence but the definition shrinks to the name; the definition costs
+                // ", T₁ = " (or " where T₁ = ") and the text of the sub-expression.
+                let length = lengths[node]
+                let saving = counts[node] * (length - nameLength) - (length + nameLength + 8)
+                if saving > 0, saving > best?.saving ?? 0 { best = (saving, node) }
             }
-            guard let chosen = best?.subtree else { break }
-            let replacement = MatrixExpr.variable(name)
-            body = replacing(chosen, with: replacement, in: body)
-            definitions = definitions.map { ($0.name, replacing(chosen, with: replacement, in: $0.value)) }
-            definitions.append((name, chosen))
+            guard let chosen = best?.node else { break }
+            named.append(chosen)
         }
-        guard !definitions.isEmpty else { return print(expr) }
-        let named = definitions.map { "\($0.name) = \(print($0.value))" }.joined(separator: ", ")
-        return print(body) + " where " + named
+        guard !named.isEmpty else { return print(expr) }
+        let names = Dictionary(uniqueKeysWithValues: named.enumerated().map {
+            ($1, MatrixExpr.variable("T" + String(subscriptDigits[$0 + 1])))
+        })
+        let definitions = named.map { node in
+            "\(print(names[node]!)) = \(print(graph.expression(node, names: names, isDefinition: true)))"
+        }
+        return print(graph.expression(graph.root, names: names)) + " where " + definitions.joined(separator: ", ")
     }
 
     private static let subscriptDigits = Array("₀₁₂₃₄₅₆₇₈₉")
+}
 
-    /// How often every sub-tree with an operator occurs.
-    private static func countSubtrees(_ expr: MatrixExpr, into counts: inout [MatrixExpr: Int]) {
-        guard expr.operatorCount > 0 else { return }
-        counts[expr, default: 0] += 1
-        for child in expr.children { countSubtrees(child, into: &counts) }
+/// The distinct sub-expressions of a tree, each once, children before parents.
+private struct SubexpressionGraph {
+    /// The distinct sub-expressions; children always have smaller numbers.
+    private(set) var nodes: [MatrixExpr] = []
+    private(set) var children: [[Int]] = []
+    private(set) var operatorCounts: [Int] = []
+    /// The length of each node's own text, without its children's.
+    private var ownLengths: [Int] = []
+    private var numbers: [MatrixExpr: Int] = [:]
+    private(set) var root = 0
+
+    init(_ expr: MatrixExpr) {
+        root = add(expr)
     }
 
-    /// `expr` with every occurrence of `target` replaced.
-    private static func replacing(_ target: MatrixExpr, with replacement: MatrixExpr, in expr: MatrixExpr) -> MatrixExpr {
-        if expr == target { return replacement }
-        switch expr {
-        case .number, .variable, .identity, .ones: return expr
-        case .add(let a, let b): return .add(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .subtract(let a, let b): return .subtract(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .negate(let a): return .negate(replacing(target, with: replacement, in: a))
-        case .multiply(let a, let b): return .multiply(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .hadamard(let a, let b): return .hadamard(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .elementwiseDivide(let a, let b):
-            return .elementwiseDivide(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .divide(let a, let b): return .divide(replacing(target, with: replacement, in: a), replacing(target, with: replacement, in: b))
-        case .power(let a, let c): return .power(replacing(target, with: replacement, in: a), c)
-        case .elementwisePower(let a, let c): return .elementwisePower(replacing(target, with: replacement, in: a), c)
-        case .transpose(let a): return .transpose(replacing(target, with: replacement, in: a))
-        case .apply(let function, let a): return .apply(function, replacing(target, with: replacement, in: a))
+    /// Numbers `expr` and its sub-expressions, reusing the number of an equal one. A node is
+    /// keyed by its own operator over its children's numbers (placeholders `#0`, `#1`, …), so
+    /// a key hashes in constant time however deep the tree.
+    private mutating func add(_ expr: MatrixExpr) -> Int {
+        let childNumbers = expr.children.map { add($0) }
+        let key = expr.replacingChildren(with: childNumbers.map { .variable("#\($0)") })
+        if let known = numbers[key] { return known }
+        let number = nodes.count
+        nodes.append(expr)
+        children.append(childNumbers)
+        operatorCounts.append(expr.children.isEmpty && !expr.isConstructor ? 0
+            : 1 + childNumbers.reduce(0) { $0 + operatorCounts[$1] })
+        ownLengths.append(max(1, PrettyPrinter.print(expr.withoutChildren).count - childNumbers.count))
+        numbers[key] = number
+        return number
+    }
+
+    /// How often each node is printed: in the main tree (where a named node is printed as its
+    /// name) and in the definitions of the named nodes.
+    func occurrences(named: [Int]) -> [Int] {
+        var counts = [Int](repeating: 0, count: nodes.count)
+        counts[root] = 1
+        for definition in named { counts[definition] += 1 }
+        for node in nodes.indices.reversed() where counts[node] > 0 {
+            // A named node's subtree is printed once, in its definition.
+            let times = named.contains(node) ? 1 : counts[node]
+            for child in children[node] { counts[child] += times }
+        }
+        return counts
+    }
+
+    /// The printed length of each node, a named node inside another counting as its name.
+    func printedLengths(named: [Int]) -> [Int] {
+        var lengths = [Int](repeating: 0, count: nodes.count)
+        for node in nodes.indices {
+            lengths[node] = ownLengths[node] + children[node].reduce(0) { $0 + (named.contains($1) ? 2 : lengths[$1]) }
+        }
+        return lengths
+    }
+
+    /// The tree of `node`, named nodes below it replaced by their names (the node itself too,
+    /// unless it is the definition being written).
+    func expression(_ node: Int, names: [Int: MatrixExpr], isDefinition: Bool = false) -> MatrixExpr {
+        if !isDefinition, let name = names[node] { return name }
+        let rebuilt = children[node].map { expression($0, names: names) }
+        return nodes[node].replacingChildren(with: rebuilt)
+    }
+}
+
+extension MatrixExpr {
+    /// True for leaves that are operators all the same (`I(n)`, `ones(m,n)`).
+    fileprivate var isConstructor: Bool {
+        switch self {
+        case .identity, .ones: return true
+        default: return false
+        }
+    }
+
+    /// The node with its children replaced by a one-letter placeholder, to measure its own text.
+    fileprivate var withoutChildren: MatrixExpr {
+        replacingChildren(with: children.map { _ in .variable("x") })
+    }
+
+    /// The same node over other children (as many as it has).
+    fileprivate func replacingChildren(with newChildren: [MatrixExpr]) -> MatrixExpr {
+        switch self {
+        case .number, .variable, .identity, .ones: return self
+        case .add: return .add(newChildren[0], newChildren[1])
+        case .subtract: return .subtract(newChildren[0], newChildren[1])
+        case .negate: return .negate(newChildren[0])
+        case .multiply: return .multiply(newChildren[0], newChildren[1])
+        case .hadamard: return .hadamard(newChildren[0], newChildren[1])
+        case .elementwiseDivide: return .elementwiseDivide(newChildren[0], newChildren[1])
+        case .divide: return .divide(newChildren[0], newChildren[1])
+        case .power(_, let exponent): return .power(newChildren[0], exponent)
+        case .elementwisePower(_, let exponent): return .elementwisePower(newChildren[0], exponent)
+        case .transpose: return .transpose(newChildren[0])
+        case .apply(let function, _): return .apply(function, newChildren[0])
         }
     }
 }

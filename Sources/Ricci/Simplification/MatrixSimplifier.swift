@@ -204,8 +204,11 @@ final class MatrixSimplifier {
 
     // MARK: Helpers of the rules
 
-    /// Groups the terms that share the link shared by most terms at the chosen end, and
-    /// writes them as that link times the simplified sum of what is left.
+    /// Groups the terms that share a link at the chosen end and writes each group as that
+    /// link times the simplified sum of what is left: all groups in one pass, the link shared
+    /// by most terms first, each group only where evaluation gets no costlier (flops of the
+    /// group's terms against the factored term: `A u v' + A w z'` is two cheap outer
+    /// products, `A (u v' + w z')` a full matrix product).
     private func factorCommonLink(_ sum: SumForm, shape: Shape, fromLeft: Bool) -> SumForm? {
         guard sum.count >= 2 else { return nil }
         func end(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
@@ -219,29 +222,36 @@ final class MatrixSimplifier {
             if counts[link] == nil { order.append(link) }
             counts[link, default: 0] += 1
         }
-        guard let link = order.max(by: { counts[$0]! < counts[$1]! }), counts[link]! >= 2 else { return nil }
-        let (members, rest, position) = Self.partition(sum) { end($0) == link }
-        let group = members.map { term in
-            var inner = term
-            if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
-            return inner
+        // Most shared first; among equals, the one met first.
+        let candidates = order.enumerated().filter { counts[$0.element]! >= 2 }
+            .sorted { (counts[$1.element]!, $0.offset) < (counts[$0.element]!, $1.offset) }.map(\.element)
+        guard !candidates.isEmpty else { return nil }
+        var taken = [Bool](repeating: false, count: sum.count)
+        var replacement: [Int: ProductTerm] = [:]
+        for link in candidates {
+            let members = sum.indices.filter { !taken[$0] && end(sum[$0]) == link }
+            guard members.count >= 2 else { continue }
+            let group = members.map { position -> ProductTerm in
+                var inner = sum[position]
+                if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
+                return inner
+            }
+            let linkShape = table.shape(link.id)
+            let linkRows = link.transposed ? linkShape.columns : linkShape.rows
+            let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
+            let innerShape = fromLeft ? Shape(linkColumns, shape.columns) : Shape(shape.rows, linkRows)
+            var factored = combined(group, shape: innerShape)
+            if fromLeft { factored.chain.insert(link, at: 0) } else { factored.chain.append(link) }
+            let before = table.flops(of: members.map { table.expression(of: sum[$0]) })
+            guard table.flops(of: [table.expression(of: factored)]) <= before else { continue }
+            for position in members { taken[position] = true }
+            replacement[members[0]] = factored
         }
-        let before = table.expression(of: sum, shape: shape)
-        let linkShape = table.shape(link.id)
-        let linkRows = link.transposed ? linkShape.columns : linkShape.rows
-        let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
-        let innerShape = fromLeft ? Shape(linkColumns, shape.columns) : Shape(shape.rows, linkRows)
-        var factored = combined(group, shape: innerShape)
-        if fromLeft {
-            factored.chain.insert(link, at: 0)
-        } else {
-            factored.chain.append(link)
+        guard !replacement.isEmpty else { return nil }
+        // Each group takes the place of its first member, so the sum keeps its order.
+        return sum.indices.compactMap { position in
+            replacement[position] ?? (taken[position] ? nil : sum[position])
         }
-        let result = Self.placed(factored, in: rest, at: position)
-        // Factoring must not make the result costlier to evaluate: `A u v' + A w z'` is two
-        // cheap outer products, `A (u v' + w z')` a full matrix product.
-        let after = table.expression(of: result, shape: shape)
-        return table.flops(of: [after]) <= table.flops(of: [before]) ? result : nil
     }
 
     /// The terms that satisfy `belongs`, the others, and the position of the first member

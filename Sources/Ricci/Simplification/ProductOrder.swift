@@ -19,6 +19,23 @@ extension ExpressionTable {
         return productFactors(a) + productFactors(b)
     }
 
+    /// The factors of the products and transposes at the top of `id`, or `nil` as soon as
+    /// there are more than `limit` (the walk stops there, so it is cheap on a long product).
+    func productFactors(_ id: ExprID, atMost limit: Int) -> [ExprID]? {
+        var factors: [ExprID] = []
+        var pending = [id]
+        while let next = pending.popLast() {
+            switch self[next] {
+            case .multiply(let a, let b): pending += [b, a]
+            case .transpose(let a), .negate(let a): pending.append(a)
+            default:
+                factors.append(next)
+                if factors.count > limit { return nil }
+            }
+        }
+        return factors
+    }
+
     /// The product of `factors` (in this order for the non-scalar ones) built to be cheap
     /// and legible: numbers multiplied into one coefficient, scalars in front, the matrix
     /// chain parenthesised in the order of fewest multiplications (matrix-chain dynamic
@@ -49,8 +66,15 @@ extension ExpressionTable {
         return cheapestChain(chain, leading: leading)
     }
 
+    /// The longest chain ordered by dynamic programming (which is cubic in the length);
+    /// longer ones follow a linear rule.
+    static let longestOptimizedChain = 16
+
     /// The chain `A₁ A₂ … Aₙ` in the cheapest parenthesisation, with `leading` (a scalar)
-    /// multiplied onto `A₁`.
+    /// multiplied onto `A₁`. Up to ``longestOptimizedChain`` factors the order is optimal
+    /// (matrix-chain dynamic programming); a longer chain that ends in a column vector is
+    /// evaluated right to left and one that starts with a row vector left to right — each step
+    /// then a matrix–vector product, the cheapest there is — and any other left to right.
     private func cheapestChain(_ chain: [ExprID], leading: ExprID?) -> ExprID {
         let count = chain.count
         // Dimensions d₀ … dₙ with Aₖ of size d_{k-1} × d_k (by cost size).
@@ -58,7 +82,12 @@ extension ExpressionTable {
         sizes += chain.map { Self.costSize(shape($0).columns) }
         var cost = Array(repeating: Array(repeating: 0, count: count), count: count)
         var split = Array(repeating: Array(repeating: 0, count: count), count: count)
-        if count > 1 {
+        if count > Self.longestOptimizedChain {
+            let rightToLeft = sizes[count] == 1 && sizes[0] != 1
+            for start in 0..<count {
+                for end in start..<count { split[start][end] = rightToLeft ? start : end - 1 }
+            }
+        } else if count > 1 {
             for length in 2...count {
                 for start in 0...(count - length) {
                     let end = start + length - 1

@@ -98,9 +98,12 @@ extension ExpressionTable {
     func chainProduct(_ chain: [ChainLink]) -> ExprID? {
         guard !chain.isEmpty else { return nil }
         let forward = product(chain.map { $0.transposed ? transpose($0.id) : $0.id })
-        guard chain.contains(where: \.transposed) else { return forward }
-        let backward = transpose(product(transposedChain(chain).map { $0.transposed ? transpose($0.id) : $0.id }))
-        return operatorCount(backward) < operatorCount(forward) ? backward : forward
+        // The two forms differ only in their transposes: one per transposed link, or one per
+        // link of the transposed chain plus the outer one.
+        let forwardTransposes = chain.filter(\.transposed).count
+        let backwardChain = transposedChain(chain)
+        guard backwardChain.filter(\.transposed).count + 1 < forwardTransposes else { return forward }
+        return transpose(product(backwardChain.map { $0.transposed ? transpose($0.id) : $0.id }))
     }
 
     /// The sum as an expression: positive terms first (so that it does not open with a minus
