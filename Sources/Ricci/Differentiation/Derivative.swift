@@ -153,15 +153,17 @@ struct Differentiator {
         let terms = merged.count == 1
             ? [context.canonical(merged[0], free: functionIndices + variableIndices)] : merged
         var matrix: MatrixExpr?
+        var matrixID: ExprID?
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
         if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {
             if let trace = context.trace {
                 let raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
-            matrix = context.table.expression(context.expression(of: lifted, shape: matrixShape, simplifier: simplifier))
+            matrixID = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
+            matrix = matrixID.map(context.table.expression)
         }
-        guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrix?.containsInvalidNumber ?? false) else {
+        guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrixID.map(context.table.containsInvalidNumber) ?? false) else {
             throw DifferentiationError(because: "its numbers are too large for exact 64-bit rationals")
         }
         if let trace = context.trace {

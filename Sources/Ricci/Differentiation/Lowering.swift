@@ -20,7 +20,7 @@ extension IndexContext {
 
     private func lowerEntry(_ id: ExprID, _ indices: [Index]) -> Term {
         let table = self.table
-        precondition(indices.count == table.shape(id).axes.count, "index count does not fit the shape")
+        precondition(indices.count == table.shape(id).axisCount, "index count does not fit the shape")
         switch table[id] {
         case .number(let value):
             return Term(value)

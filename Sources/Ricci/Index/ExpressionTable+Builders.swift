@@ -117,7 +117,7 @@ final class IndexContext {
     /// Interned expressions, shapes, symmetry.
     let table: ExpressionTable
     /// Fresh indices.
-    var allocator = IndexAllocator()
+    @exclusivity(unchecked) var allocator = IndexAllocator()
     /// Where stage timings go, when they are wanted.
     let profile: StageProfile?
     /// Where the steps of the derivation go, when they are wanted.

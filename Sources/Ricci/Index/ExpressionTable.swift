@@ -48,14 +48,17 @@ enum ExprNode: Hashable {
 final class ExpressionTable {
     /// The variables and functions of the problem.
     let environment: Environment
-    private(set) var nodes: [ExprNode] = []
-    private(set) var shapes: [Shape] = []
-    private var symmetric: [Bool] = []
-    private var ids: [ExprNode: ExprID] = [:]
+    // The table belongs to one derivation on one thread, so the run-time exclusivity checks
+    // Swift makes on a class's stored properties are turned off for these hot ones.
+    @exclusivity(unchecked) private(set) var nodes: [ExprNode] = []
+    @exclusivity(unchecked) private(set) var shapes: [Shape] = []
+    /// Symmetry, computed when first asked for.
+    @exclusivity(unchecked) private var symmetric: [Bool?] = []
+    @exclusivity(unchecked) private var ids: [ExprNode: ExprID] = [:]
     /// Trees of nodes already converted by ``expression(_:)``.
-    private var trees: [MatrixExpr?] = []
+    @exclusivity(unchecked) private var trees: [MatrixExpr?] = []
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
-    private var dependence: [Bool?] = []
+    @exclusivity(unchecked) private var dependence: [Bool?] = []
     private(set) var dependenceVariable: String?
 
     /// An empty table for a problem whose shapes are all known.
@@ -71,7 +74,12 @@ final class ExpressionTable {
     /// True when the value of `id` is a symmetric matrix (or a scalar) by its structure:
     /// declared properties, `M'M`, `A + A'`, `B'SB` with symmetric `S`, `inv` of a symmetric
     /// matrix, element-wise functions of one, `I`, `diagm`, square `ones`.
-    func isSymmetric(_ id: ExprID) -> Bool { symmetric[Int(id.raw)] }
+    func isSymmetric(_ id: ExprID) -> Bool {
+        if let known = symmetric[Int(id.raw)] { return known }
+        let computed = computeSymmetry(of: self[id], shape: shape(id))
+        symmetric[Int(id.raw)] = computed
+        return computed
+    }
 
     /// The interned node, created if new. The node's children must already be in the table
     /// and fit each other's shapes (the input was checked; derived nodes are built by rules
@@ -83,7 +91,7 @@ final class ExpressionTable {
         nodes.append(node)
         shapes.append(shape)
         ids[node] = id
-        symmetric.append(computeSymmetry(of: node, shape: shape))
+        symmetric.append(nil)
         dependence.append(nil)
         trees.append(nil)
         return id
@@ -139,6 +147,23 @@ final class ExpressionTable {
         case .identity(let n): return .identity(n)
         case .ones(let m, let n): return .ones(m, n)
         }
+    }
+
+    /// True when a number or an exponent of `id`'s expression is ``Rational/invalid`` (an
+    /// overflow). Looks at each distinct node once.
+    func containsInvalidNumber(_ id: ExprID) -> Bool {
+        var seen = Set<ExprID>()
+        var pending = [id]
+        while let next = pending.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            switch self[next] {
+            case .number(let value) where !value.isValid: return true
+            case .power(_, let exponent) where !exponent.isValid: return true
+            case .elementwisePower(_, let exponent) where !exponent.isValid: return true
+            case let node: pending += node.children
+            }
+        }
+        return false
     }
 
     // MARK: Dependence on a variable
@@ -216,7 +241,11 @@ final class ExpressionTable {
             return isSymmetric(a)
         case .power: return true
         case .multiply:
-            let chain = productChain(of: intern(node))
+            // A long product is not examined (its symmetry would cost its length every time
+            // a longer product is built on it); it counts as not known to be symmetric.
+            let id = intern(node)
+            guard productFactors(id, atMost: ExpressionTable.longestOptimizedChain) != nil else { return false }
+            let chain = productChain(of: id)
             return chain == transposedChain(chain)
         case .apply(let function, let a):
             switch function {

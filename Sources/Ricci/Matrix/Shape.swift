@@ -70,6 +70,9 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     /// `columns × rows`.
     public var transposed: Shape { Shape(columns, rows) }
 
+    /// How many axes are present: 0 for a scalar, 1 for a vector or row vector, 2 for a matrix.
+    public var axisCount: Int { (rows.isOne ? 0 : 1) + (columns.isOne ? 0 : 1) }
+
     /// The dimensions of the axes that are present (not 1): `[]` for a scalar, `[n]` for a
     /// vector or a row vector, `[m, n]` for a matrix. These are the ranges of the indices of
     /// an entry in index notation.

@@ -43,7 +43,12 @@ extension ExpressionTable {
     /// saving), and the scalars applied to the chain's leftmost factor so that the result
     /// prints as `2*X'*(X*W - Y)` rather than `2*(X'*(X*W - Y))`.
     func product(_ factors: [ExprID]) -> ExprID {
-        let flat = factors.flatMap(productFactors)
+        // A factor that is a long product stays one factor: it was ordered when it was built,
+        // and opening it again at every step would make long derivations quadratic.
+        let flat = factors.flatMap { factor -> [ExprID] in
+            let opened = productFactors(factor)
+            return opened.count <= Self.longestOptimizedChain ? opened : [factor]
+        }
         var coefficient = Rational.one
         var scalars: [ExprID] = []
         var chain: [ExprID] = []
