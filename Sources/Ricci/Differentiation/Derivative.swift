@@ -1,5 +1,7 @@
 // The derivative of a checked expression: which derivative, computed by which mode, lifted.
 
+import Foundation
+
 /// A derivative request that does not make sense for the input (bad input, exit status 2).
 public struct DerivativeRequestError: RicciError {
     public let message: String
@@ -36,12 +38,72 @@ public struct Derivative: Sendable {
     public let matrix: MatrixExpr?
     /// The shape of ``matrix`` as a matrix (`rows × columns`).
     public let matrixShape: Shape?
-    /// The derivative in index notation.
-    public let index: IndexNotation
+    /// The derivative in index notation (written out when first asked for: most uses of a
+    /// derivative never read it).
+    public var index: IndexNotation { deferredIndex.notation }
     /// For a Hessian, the gradient it differentiates.
     public let gradient: MatrixExpr?
     /// The steps of the derivation, when they were asked for (see ``Ricci``'s `recordingSteps`).
     public let steps: [DerivationStep]
+    private let deferredIndex: DeferredIndexNotation
+
+    /// A derivative with every part given.
+    init(
+        kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
+        matrix: MatrixExpr?, matrixShape: Shape?, index: IndexNotation, gradient: MatrixExpr?, steps: [DerivationStep]
+    ) {
+        self.init(
+            kind: kind, function: function, variable: variable, environment: environment, shape: shape,
+            matrix: matrix, matrixShape: matrixShape, deferredIndex: DeferredIndexNotation(index),
+            gradient: gradient, steps: steps)
+    }
+
+    fileprivate init(
+        kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
+        matrix: MatrixExpr?, matrixShape: Shape?, deferredIndex: DeferredIndexNotation, gradient: MatrixExpr?,
+        steps: [DerivationStep]
+    ) {
+        self.kind = kind
+        self.function = function
+        self.variable = variable
+        self.environment = environment
+        self.shape = shape
+        self.matrix = matrix
+        self.matrixShape = matrixShape
+        self.deferredIndex = deferredIndex
+        self.gradient = gradient
+        self.steps = steps
+    }
+}
+
+/// The index notation of a derivative: given, or written out from the derivation's terms the
+/// first time it is read. The derivation's context is used by no one else once the derivative
+/// is made; the lock serialises the one write-out, after which the context is let go.
+private final class DeferredIndexNotation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: IndexNotation?
+    private var source: (context: IndexContext, terms: [Term], function: [Index], variable: [Index])?
+
+    init(_ value: IndexNotation) { self.value = value }
+
+    init(context: IndexContext, terms: [Term], functionIndices: [Index], variableIndices: [Index]) {
+        source = (context, terms, functionIndices, variableIndices)
+    }
+
+    var notation: IndexNotation {
+        lock.withLock {
+            if let value { return value }
+            guard let (context, terms, function, variable) = source else {
+                preconditionFailure("a deferred index notation has a value or a source")
+            }
+            // A lone term skipped canonical form while merging; the printed form wants it.
+            let canonical = terms.count == 1 ? [context.canonical(terms[0], free: function + variable)] : terms
+            let written = context.notation(of: canonical, functionIndices: function, variableIndices: variable)
+            value = written
+            source = nil
+            return written
+        }
+    }
 }
 
 /// Computes derivatives of one problem (an expression with every shape known).
@@ -146,12 +208,9 @@ struct Differentiator {
 
     /// Lifts the terms (when a matrix form is wanted) and builds the result.
     private func package(
-        _ kind: Derivative.Kind, _ context: IndexContext, _ merged: [Term], functionIndices: [Index],
+        _ kind: Derivative.Kind, _ context: IndexContext, _ terms: [Term], functionIndices: [Index],
         variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil
     ) throws -> Derivative {
-        // A lone term skipped canonical form while merging; the printed index form wants it.
-        let terms = merged.count == 1
-            ? [context.canonical(merged[0], free: functionIndices + variableIndices)] : merged
         var matrix: MatrixExpr?
         var matrixID: ExprID?
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
@@ -171,14 +230,16 @@ struct Differentiator {
                 trace.record("rule " + step.rule, PlainPrinter.print(context.table.expression(step.before))
                     + "  →  " + PlainPrinter.print(context.table.expression(step.after)))
             }
-            trace.record("result", matrix.map(PlainPrinter.print)
-                ?? IndexPrinter.print(context.notation(of: terms, functionIndices: functionIndices, variableIndices: variableIndices)))
+        }
+        let deferredIndex = DeferredIndexNotation(
+            context: context, terms: terms, functionIndices: functionIndices, variableIndices: variableIndices)
+        if let trace = context.trace {
+            trace.record("result", matrix.map(PlainPrinter.print) ?? IndexPrinter.print(deferredIndex.notation))
         }
         let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(\.range)
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
-            matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil,
-            index: context.notation(of: terms, functionIndices: functionIndices, variableIndices: variableIndices),
+            matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferredIndex: deferredIndex,
             gradient: gradient, steps: context.trace?.steps ?? [])
     }
 }

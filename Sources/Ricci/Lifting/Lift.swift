@@ -219,8 +219,10 @@ extension IndexContext {
 
     /// The Hadamard product of the weights on a vertex, or `ones(n)` when there is none.
     private func combinedWeight(_ weights: [ExprID], over vertex: Index) -> ExprID {
-        guard let first = weights.first else { return table.ones(.vector(vertex.range)) }
-        return weights.dropFirst().reduce(first, table.hadamard)
+        // In the order of the input (interned numbers follow it), not of the derivation.
+        let ordered = weights.sorted()
+        guard let first = ordered.first else { return table.ones(.vector(vertex.range)) }
+        return ordered.dropFirst().reduce(first, table.hadamard)
     }
 
     /// The edge's chain read from `start` to its other end (reversed and transposed when the
