@@ -61,7 +61,10 @@ extension Derivative {
     public var plain: String? { matrix.map(PlainPrinter.print) }
     /// Unicode matrix notation (`2 Xᵀ(X W − Y)`), or index notation when there is no matrix form.
     /// Repeated sub-expressions are named where that shortens it (`… where T₁ = X W`).
-    public var pretty: String { matrix.map(PrettyPrinter.printNamingRepeats) ?? IndexPrinter.print(index) }
+    public var pretty: String {
+        guard let matrix else { return IndexPrinter.print(index) }
+        return matrixRepeats ? PrettyPrinter.printNamingRepeats(matrix) : PrettyPrinter.print(matrix)
+    }
     /// LaTeX math, `nil` when there is no matrix form.
     public var latex: String? { matrix.map(LaTeXPrinter.print) }
     /// A NumPy expression (every value a 2-D array), `nil` when there is no matrix form.

@@ -46,6 +46,9 @@ public struct Derivative: Sendable {
     /// The steps of the derivation, when they were asked for (see ``Ricci``'s `recordingSteps`).
     public let steps: [DerivationStep]
     private let deferredIndex: DeferredIndexNotation
+    /// False when no sub-expression of ``matrix`` is written twice, so its pretty form has
+    /// nothing to name.
+    let matrixRepeats: Bool
 
     /// A derivative with every part given.
     init(
@@ -55,14 +58,15 @@ public struct Derivative: Sendable {
         self.init(
             kind: kind, function: function, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrixShape, deferredIndex: DeferredIndexNotation(index),
-            gradient: gradient, steps: steps)
+            gradient: gradient, steps: steps, matrixRepeats: true)
     }
 
     fileprivate init(
         kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
         matrix: MatrixExpr?, matrixShape: Shape?, deferredIndex: DeferredIndexNotation, gradient: MatrixExpr?,
-        steps: [DerivationStep]
+        steps: [DerivationStep], matrixRepeats: Bool
     ) {
+        self.matrixRepeats = matrixRepeats
         self.kind = kind
         self.function = function
         self.variable = variable
@@ -240,6 +244,7 @@ struct Differentiator {
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferredIndex: deferredIndex,
-            gradient: gradient, steps: context.trace?.steps ?? [])
+            gradient: gradient, steps: context.trace?.steps ?? [],
+            matrixRepeats: matrixID.map(context.table.repeatsSubexpressions) ?? false)
     }
 }

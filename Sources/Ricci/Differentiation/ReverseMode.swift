@@ -96,24 +96,8 @@ extension IndexContext {
     }
 
     /// The nodes reachable from `root` that depend on `variable`, every node after all of
-    /// its parents (reverse post-order of a depth-first walk); the variable comes last.
+    /// its parents; the variable comes last.
     func reverseTopologicalOrder(from root: ExprID, dependingOn variable: String) -> [ExprID] {
-        var postOrder: [ExprID] = []
-        var visited = Set<ExprID>()
-        // An explicit stack: deeply nested input must not overflow the call stack.
-        var stack: [(ExprID, Bool)] = [(root, false)]
-        while let entry = stack.popLast() {
-            let (node, expanded) = entry
-            if expanded {
-                postOrder.append(node)
-                continue
-            }
-            guard table.depends(node, on: variable), visited.insert(node).inserted else { continue }
-            stack.append((node, true))
-            for child in table[node].children.reversed() where !visited.contains(child) {
-                stack.append((child, false))
-            }
-        }
-        return postOrder.reversed()
+        table.topologicalOrder(from: root) { table.depends($0, on: variable) }
     }
 }

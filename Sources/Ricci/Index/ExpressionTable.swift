@@ -166,6 +166,44 @@ final class ExpressionTable {
         return false
     }
 
+    /// True when some sub-expression with an operator (other than a transpose of a variable)
+    /// is written more than once in the tree of `id`: counted on the DAG, each node's number of
+    /// occurrences being the sum over its parents.
+    func repeatsSubexpressions(_ id: ExprID) -> Bool {
+        var counts: [ExprID: Int] = [id: 1]
+        for node in topologicalOrder(from: id) {
+            let count = counts[node, default: 0]
+            let children = self[node].children
+            if count >= 2 && !children.isEmpty {
+                if case .transpose(let inner) = self[node], self[inner].children.isEmpty { continue }
+                return true
+            }
+            for child in children { counts[child, default: 0] += count }
+        }
+        return false
+    }
+
+    /// The nodes reachable from `root` through nodes that satisfy `including`, every node
+    /// after all of its parents (the reverse post-order of a depth-first walk, with an explicit
+    /// stack so that deep input cannot overflow the call stack).
+    func topologicalOrder(from root: ExprID, including: (ExprID) -> Bool = { _ in true }) -> [ExprID] {
+        var postOrder: [ExprID] = []
+        var visited = Set<ExprID>()
+        var stack: [(node: ExprID, expanded: Bool)] = [(root, false)]
+        while let entry = stack.popLast() {
+            if entry.expanded {
+                postOrder.append(entry.node)
+                continue
+            }
+            guard including(entry.node), visited.insert(entry.node).inserted else { continue }
+            stack.append((entry.node, true))
+            for child in self[entry.node].children.reversed() where !visited.contains(child) {
+                stack.append((child, false))
+            }
+        }
+        return postOrder.reversed()
+    }
+
     // MARK: Dependence on a variable
 
     /// True when the value of `id` depends on the variable `name`. Memoised for one variable

@@ -10,7 +10,12 @@ extension PrettyPrinter {
     /// the language has no subscript digits. The work is linear in the number of distinct
     /// sub-expressions per name chosen, however often they repeat in the printed tree.
     public static func printNamingRepeats(_ expr: MatrixExpr) -> String {
-        var graph = SubexpressionGraph(expr)
+        let graph = SubexpressionGraph(expr)
+        // Most results repeat nothing worth a name: then there is nothing to measure.
+        let initialCounts = graph.occurrences(named: [])
+        guard graph.nodes.indices.contains(where: { initialCounts[$0] >= 2 && graph.operatorCounts[$0] >= 2 }) else {
+            return print(expr)
+        }
         var named: [Int] = []
         while named.count < 9 {
             let counts = graph.occurrences(named: named)
@@ -67,7 +72,7 @@ private struct SubexpressionGraph {
         children.append(childNumbers)
         operatorCounts.append(expr.children.isEmpty && !expr.isConstructor ? 0
             : 1 + childNumbers.reduce(0) { $0 + operatorCounts[$1] })
-        ownLengths.append(max(1, PrettyPrinter.print(expr.withoutChildren).count - childNumbers.count))
+        ownLengths.append(expr.ownTextLength)
         numbers[key] = number
         return number
     }
@@ -113,9 +118,18 @@ extension MatrixExpr {
         }
     }
 
-    /// The node with its children replaced by a one-letter placeholder, to measure its own text.
-    fileprivate var withoutChildren: MatrixExpr {
-        replacingChildren(with: children.map { _ in .variable("x") })
+    /// About how many characters the node itself adds to its children's text (an estimate
+    /// that ranks candidate names; the printed text is what it is).
+    fileprivate var ownTextLength: Int {
+        switch self {
+        case .number(let value): return value.description.count
+        case .variable(let name): return name.count
+        case .identity, .ones: return 2
+        case .add, .subtract, .hadamard, .elementwiseDivide: return 3
+        case .multiply, .divide, .power, .elementwisePower, .transpose: return 1
+        case .negate: return 1
+        case .apply(let function, _): return function.name.count + 2
+        }
     }
 
     /// The same node over other children (as many as it has).
