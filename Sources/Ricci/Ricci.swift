@@ -63,7 +63,7 @@ extension Derivative {
     /// Repeated sub-expressions are named where that shortens it (`… where T₁ = X W`).
     public var pretty: String {
         guard let matrix else { return IndexPrinter.print(index) }
-        return matrixRepeats ? PrettyPrinter.printNamingRepeats(matrix) : PrettyPrinter.print(matrix)
+        return repeatedSubexpressions.map(PrettyPrinter.printNamingRepeats) ?? PrettyPrinter.print(matrix)
     }
     /// LaTeX math, `nil` when there is no matrix form.
     public var latex: String? { matrix.map(LaTeXPrinter.print) }

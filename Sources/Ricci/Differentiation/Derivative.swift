@@ -46,9 +46,9 @@ public struct Derivative: Sendable {
     /// The steps of the derivation, when they were asked for (see ``Ricci``'s `recordingSteps`).
     public let steps: [DerivationStep]
     private let deferredIndex: DeferredIndexNotation
-    /// False when no sub-expression of ``matrix`` is written twice, so its pretty form has
-    /// nothing to name.
-    let matrixRepeats: Bool
+    /// The distinct sub-expressions of ``matrix`` when some are written more than once (its
+    /// pretty form names them); `nil` when nothing repeats.
+    let repeatedSubexpressions: SubexpressionGraph?
 
     /// A derivative with every part given.
     init(
@@ -58,15 +58,16 @@ public struct Derivative: Sendable {
         self.init(
             kind: kind, function: function, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrixShape, deferredIndex: DeferredIndexNotation(index),
-            gradient: gradient, steps: steps, matrixRepeats: true)
+            gradient: gradient, steps: steps,
+            repeatedSubexpressions: matrix.map { SubexpressionGraph($0) })
     }
 
     fileprivate init(
         kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
         matrix: MatrixExpr?, matrixShape: Shape?, deferredIndex: DeferredIndexNotation, gradient: MatrixExpr?,
-        steps: [DerivationStep], matrixRepeats: Bool
+        steps: [DerivationStep], repeatedSubexpressions: SubexpressionGraph?
     ) {
-        self.matrixRepeats = matrixRepeats
+        self.repeatedSubexpressions = repeatedSubexpressions
         self.kind = kind
         self.function = function
         self.variable = variable
@@ -245,6 +246,8 @@ struct Differentiator {
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferredIndex: deferredIndex,
             gradient: gradient, steps: context.trace?.steps ?? [],
-            matrixRepeats: matrixID.map(context.table.repeatsSubexpressions) ?? false)
+            repeatedSubexpressions: matrixID.flatMap { id in
+                context.table.repeatsSubexpressions(id) ? SubexpressionGraph(id, in: context.table) : nil
+            })
     }
 }

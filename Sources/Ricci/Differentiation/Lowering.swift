@@ -12,11 +12,21 @@ extension IndexContext {
     ///   each: a sub-expression that is not opened keeps the form the input gave it, so a
     ///   result reads `2 Xᵀ(X W − Y)` and not `2 XᵀX W − 2 XᵀY`.
     ///
+    /// An entry that would open into more than ``longestOpenedEntry`` factors stays one
+    /// closed factor instead (an entry of a long product is still that entry): a term never
+    /// grows with the depth of what it refers to, so derivations stay linear in the input.
+    ///
     /// Every summed index the term introduces is fresh. `indices` has one index per axis of
     /// `id`'s shape (``Shape/axes``).
     func lower(_ id: ExprID, _ indices: [Index]) -> Term {
-        measured(profile, .lower) { lowerEntry(id, indices) }
+        measured(profile, .lower) {
+            table.opensInto(id, atMost: Self.longestOpenedEntry)
+                ? lowerEntry(id, indices) : Term(.one, [.entry(id, indices, exponent: .one)])
+        }
     }
+
+    /// The most factors an entry is opened into by ``lower(_:_:)``.
+    static let longestOpenedEntry = 16
 
     private func lowerEntry(_ id: ExprID, _ indices: [Index]) -> Term {
         let table = self.table

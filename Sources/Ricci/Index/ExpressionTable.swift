@@ -204,6 +204,30 @@ final class ExpressionTable {
         return postOrder.reversed()
     }
 
+    /// True when lowering `id` opens it into at most `limit` factors: the leaves reachable
+    /// through the operations lowering opens (products, transposes, Hadamard products, entry-wise
+    /// and scalar divisions, powers, `tr`, `sum`, `diagm`, `diagv`) number at most `limit`.
+    /// The walk stops as soon as it has seen more, so it costs at most `limit` steps.
+    func opensInto(_ id: ExprID, atMost limit: Int) -> Bool {
+        var leaves = 0
+        var pending = [id]
+        while let next = pending.popLast() {
+            switch self[next] {
+            case .multiply(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b),
+                .divide(let a, let b):
+                pending += [a, b]
+            case .transpose(let a), .negate(let a), .power(let a, _), .elementwisePower(let a, _),
+                .apply(.trace, let a), .apply(.sum, let a), .apply(.diagonalMatrix, let a),
+                .apply(.diagonalVector, let a):
+                pending.append(a)
+            case .number, .variable, .add, .subtract, .apply, .identity, .ones:
+                leaves += 1
+                if leaves > limit { return false }
+            }
+        }
+        return true
+    }
+
     // MARK: Dependence on a variable
 
     /// True when the value of `id` depends on the variable `name`. Memoised for one variable

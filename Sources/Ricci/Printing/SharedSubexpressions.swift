@@ -10,7 +10,13 @@ extension PrettyPrinter {
     /// the language has no subscript digits. The work is linear in the number of distinct
     /// sub-expressions per name chosen, however often they repeat in the printed tree.
     public static func printNamingRepeats(_ expr: MatrixExpr) -> String {
-        let graph = SubexpressionGraph(expr)
+        printNamingRepeats(SubexpressionGraph(expr))
+    }
+
+    /// ``printNamingRepeats(_:)`` over a graph of the expression's distinct sub-expressions
+    /// that is already known (a derivation builds it from its DAG, without walking the tree).
+    static func printNamingRepeats(_ graph: SubexpressionGraph) -> String {
+        let expr = graph.nodes[graph.root]
         // Most results repeat nothing worth a name: then there is nothing to measure.
         let initialCounts = graph.occurrences(named: [])
         guard graph.nodes.indices.contains(where: { initialCounts[$0] >= 2 && graph.operatorCounts[$0] >= 2 }) else {
@@ -46,7 +52,7 @@ extension PrettyPrinter {
 }
 
 /// The distinct sub-expressions of a tree, each once, children before parents.
-private struct SubexpressionGraph {
+struct SubexpressionGraph: Sendable {
     /// The distinct sub-expressions; children always have smaller numbers.
     private(set) var nodes: [MatrixExpr] = []
     private(set) var children: [[Int]] = []
@@ -58,6 +64,23 @@ private struct SubexpressionGraph {
 
     init(_ expr: MatrixExpr) {
         root = add(expr)
+    }
+
+    /// The graph of the interned expression `id`: its DAG, read from the table.
+    init(_ id: ExprID, in table: ExpressionTable) {
+        let order = table.topologicalOrder(from: id).reversed()
+        var numbers: [ExprID: Int] = [:]
+        for node in order {
+            let expr = table.expression(node)
+            let childNumbers = table[node].children.map { numbers[$0]! }
+            numbers[node] = nodes.count
+            nodes.append(expr)
+            children.append(childNumbers)
+            operatorCounts.append(expr.children.isEmpty && !expr.isConstructor ? 0
+                : 1 + childNumbers.reduce(0) { $0 + operatorCounts[$1] })
+            ownLengths.append(expr.ownTextLength)
+        }
+        root = numbers[id]!
     }
 
     /// Numbers `expr` and its sub-expressions, reusing the number of an equal one. A node is

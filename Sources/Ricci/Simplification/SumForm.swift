@@ -33,6 +33,12 @@ extension ExpressionTable {
     }
 
     private func decompose(_ id: ExprID, transposed: Bool, into term: inout ProductTerm) {
+        // A long product stays one link (see ``product(_:)``): opening it at every step would
+        // make long derivations quadratic.
+        if case .multiply = self[id], productFactors(id, atMost: Self.longestOptimizedChain) == nil {
+            term.chain.append(ChainLink(id: id, transposed: transposed && !isSymmetric(id)))
+            return
+        }
         switch self[id] {
         case .number(let value):
             term.coefficient *= value
