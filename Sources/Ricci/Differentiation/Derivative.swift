@@ -40,15 +40,15 @@ public struct Derivative: Sendable {
     public let matrixShape: Shape?
     /// The derivative in index notation (written out when first asked for: most uses of a
     /// derivative never read it).
-    public var index: IndexNotation { deferredIndex.notation }
+    public var index: IndexNotation { deferred.notation }
     /// For a Hessian, the gradient it differentiates.
     public let gradient: MatrixExpr?
     /// The steps of the derivation, when they were asked for (see ``Ricci``'s `recordingSteps`).
     public let steps: [DerivationStep]
-    private let deferredIndex: DeferredIndexNotation
+    private let deferred: DeferredForms
     /// The distinct sub-expressions of ``matrix`` when some are written more than once (its
-    /// pretty form names them); `nil` when nothing repeats.
-    let repeatedSubexpressions: SubexpressionGraph?
+    /// pretty form names them); `nil` when nothing repeats. Found when first asked for.
+    var repeatedSubexpressions: SubexpressionGraph? { deferred.repeats }
 
     /// A derivative with every part given.
     init(
@@ -57,17 +57,16 @@ public struct Derivative: Sendable {
     ) {
         self.init(
             kind: kind, function: function, variable: variable, environment: environment, shape: shape,
-            matrix: matrix, matrixShape: matrixShape, deferredIndex: DeferredIndexNotation(index),
-            gradient: gradient, steps: steps,
-            repeatedSubexpressions: matrix.map { SubexpressionGraph($0) })
+            matrix: matrix, matrixShape: matrixShape,
+            deferred: DeferredForms(index, repeats: matrix.map { SubexpressionGraph($0) }),
+            gradient: gradient, steps: steps)
     }
 
     fileprivate init(
         kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
-        matrix: MatrixExpr?, matrixShape: Shape?, deferredIndex: DeferredIndexNotation, gradient: MatrixExpr?,
-        steps: [DerivationStep], repeatedSubexpressions: SubexpressionGraph?
+        matrix: MatrixExpr?, matrixShape: Shape?, deferred: DeferredForms, gradient: MatrixExpr?,
+        steps: [DerivationStep]
     ) {
-        self.repeatedSubexpressions = repeatedSubexpressions
         self.kind = kind
         self.function = function
         self.variable = variable
@@ -75,38 +74,57 @@ public struct Derivative: Sendable {
         self.shape = shape
         self.matrix = matrix
         self.matrixShape = matrixShape
-        self.deferredIndex = deferredIndex
+        self.deferred = deferred
         self.gradient = gradient
         self.steps = steps
     }
 }
 
-/// The index notation of a derivative: given, or written out from the derivation's terms the
-/// first time it is read. The derivation's context is used by no one else once the derivative
-/// is made; the lock serialises the one write-out, after which the context is let go.
-private final class DeferredIndexNotation: @unchecked Sendable {
+/// The parts of a derivative that many uses never read, worked out from the derivation the
+/// first time they are: its index notation, and the graph of its repeated sub-expressions.
+/// The derivation's context is used by no one else once the derivative is made; the lock
+/// serialises the work.
+private final class DeferredForms: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: IndexNotation?
-    private var source: (context: IndexContext, terms: [Term], function: [Index], variable: [Index])?
+    private var notationValue: IndexNotation?
+    private var repeatsValue: SubexpressionGraph??
+    private let source: (context: IndexContext, terms: [Term], function: [Index], variable: [Index], matrix: ExprID?)?
 
-    init(_ value: IndexNotation) { self.value = value }
+    init(_ notation: IndexNotation, repeats: SubexpressionGraph?) {
+        notationValue = notation
+        repeatsValue = .some(repeats)
+        source = nil
+    }
 
-    init(context: IndexContext, terms: [Term], functionIndices: [Index], variableIndices: [Index]) {
-        source = (context, terms, functionIndices, variableIndices)
+    init(context: IndexContext, terms: [Term], functionIndices: [Index], variableIndices: [Index], matrix: ExprID?) {
+        source = (context, terms, functionIndices, variableIndices, matrix)
     }
 
     var notation: IndexNotation {
         lock.withLock {
-            if let value { return value }
-            guard let (context, terms, function, variable) = source else {
-                preconditionFailure("a deferred index notation has a value or a source")
+            if let notationValue { return notationValue }
+            guard let (context, terms, function, variable, _) = source else {
+                preconditionFailure("deferred forms have a value or a source")
             }
             // A lone term skipped canonical form while merging; the printed form wants it.
             let canonical = terms.count == 1 ? [context.canonical(terms[0], free: function + variable)] : terms
             let written = context.notation(of: canonical, functionIndices: function, variableIndices: variable)
-            value = written
-            source = nil
+            notationValue = written
             return written
+        }
+    }
+
+    var repeats: SubexpressionGraph? {
+        lock.withLock {
+            if let repeatsValue { return repeatsValue }
+            guard let (context, _, _, _, matrix) = source else {
+                preconditionFailure("deferred forms have a value or a source")
+            }
+            let graph = matrix.flatMap { id in
+                context.table.repeatsSubexpressions(id) ? SubexpressionGraph(id, in: context.table) : nil
+            }
+            repeatsValue = .some(graph)
+            return graph
         }
     }
 }
@@ -236,18 +254,16 @@ struct Differentiator {
                     + "  →  " + PlainPrinter.print(context.table.expression(step.after)))
             }
         }
-        let deferredIndex = DeferredIndexNotation(
-            context: context, terms: terms, functionIndices: functionIndices, variableIndices: variableIndices)
+        let deferred = DeferredForms(
+            context: context, terms: terms, functionIndices: functionIndices, variableIndices: variableIndices,
+            matrix: matrixID)
         if let trace = context.trace {
-            trace.record("result", matrix.map(PlainPrinter.print) ?? IndexPrinter.print(deferredIndex.notation))
+            trace.record("result", matrix.map(PlainPrinter.print) ?? IndexPrinter.print(deferred.notation))
         }
         let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(\.range)
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
-            matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferredIndex: deferredIndex,
-            gradient: gradient, steps: context.trace?.steps ?? [],
-            repeatedSubexpressions: matrixID.flatMap { id in
-                context.table.repeatsSubexpressions(id) ? SubexpressionGraph(id, in: context.table) : nil
-            })
+            matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferred: deferred,
+            gradient: gradient, steps: context.trace?.steps ?? [])
     }
 }
