@@ -55,6 +55,8 @@ final class ExpressionTable {
     /// Symmetry, computed when first asked for.
     @exclusivity(unchecked) private var symmetric: [Bool?] = []
     @exclusivity(unchecked) private var ids: [ExprNode: ExprID] = [:]
+    /// Operator counts of nodes already counted by ``operatorCount(_:)``.
+    @exclusivity(unchecked) var operatorCounts: [ExprID: Int] = [:]
     /// Trees of nodes already converted by ``expression(_:)``.
     @exclusivity(unchecked) private var trees: [MatrixExpr?] = []
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.

@@ -73,7 +73,8 @@ enum Factor: Hashable {
 /// carry it. So `A[i,j] B[i,j] C[i,j]` with no free index is `Σ_{i,j} A B C` (a Hadamard
 /// product summed), and an index shared by three factors needs no special treatment. Summed
 /// indices are local to a term: an operation that multiplies two terms renames the summed
-/// indices of one of them first (``Term/multiplied(by:free:allocator:)``).
+/// indices of one of them first (``IndexContext/refreshed(_:free:)``); terms made by
+/// lowering and differentiation have fresh summed indices already.
 struct Term: Hashable {
     /// The exact numeric coefficient.
     var coefficient: Rational
@@ -84,20 +85,6 @@ struct Term: Hashable {
     init(_ coefficient: Rational, _ factors: [Factor] = []) {
         self.coefficient = coefficient
         self.factors = factors
-    }
-
-    /// The product of two terms. Summed indices of `other` that could clash with indices of
-    /// `self` are renamed to fresh ones first; `free` are the indices that are not summed.
-    func multiplied(by other: Term, free: Set<Index>, allocator: inout IndexAllocator) -> Term {
-        let mine = Set(factors.flatMap(\.indices))
-        var renaming: [Index: Index] = [:]
-        for index in other.factors.flatMap(\.indices) where !free.contains(index)
-            && mine.contains(index) && renaming[index] == nil
-        {
-            renaming[index] = allocator.fresh(index.range)
-        }
-        let theirs = renaming.isEmpty ? other.factors : other.factors.map { $0.renamed { renaming[$0] ?? $0 } }
-        return Term(coefficient * other.coefficient, factors + theirs)
     }
 
     /// The term with every index renamed by `rename`.

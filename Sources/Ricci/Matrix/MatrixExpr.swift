@@ -66,14 +66,6 @@ public indirect enum MatrixExpr: Hashable, Sendable {
         return names
     }
 
-    /// True when a number of the expression is ``Rational/invalid`` (an overflow).
-    public var containsInvalidNumber: Bool {
-        if case .number(let value) = self { return !value.isValid }
-        if case .power(_, let exponent) = self, !exponent.isValid { return true }
-        if case .elementwisePower(_, let exponent) = self, !exponent.isValid { return true }
-        return children.contains { $0.containsInvalidNumber }
-    }
-
     /// The number of operator nodes: every node but variables and numbers (`2*X'*(X*W - Y)`
     /// has 5). This is the size measure of a result.
     public var operatorCount: Int {

@@ -133,12 +133,17 @@ extension ExpressionTable {
     }
 
     /// The number of operator nodes of the tree of `id` (shared sub-trees counted each time
-    /// they are written, as a printed result shows them).
+    /// they are written, as a printed result shows them), remembered per node so that a deep
+    /// shared result is counted in time proportional to its distinct nodes.
     func operatorCount(_ id: ExprID) -> Int {
+        if let known = operatorCounts[id] { return known }
+        let count: Int
         switch self[id] {
-        case .number, .variable: return 0
-        case let node: return 1 + node.children.reduce(0) { $0 + operatorCount($1) }
+        case .number, .variable: count = 0
+        case let node: count = 1 + node.children.reduce(0) { $0 + operatorCount($1) }
         }
+        operatorCounts[id] = count
+        return count
     }
 }
 
