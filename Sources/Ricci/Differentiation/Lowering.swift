@@ -21,7 +21,7 @@ extension IndexContext {
     func lower(_ id: ExprID, _ indices: [Index]) -> Term {
         measured(profile, .lower) {
             table.opensInto(id, atMost: Self.longestOpenedEntry)
-                ? lowerEntry(id, indices) : Term(.one, [.entry(id, indices, exponent: .one)])
+                ? lowerEntry(id, indices) : Term(.one, [.entry(id, IndexList(indices), exponent: .one)])
         }
     }
 
@@ -38,7 +38,7 @@ extension IndexContext {
             .apply(.logDeterminant, _), .apply(.norm2, _), .apply(.elementwise, _),
             .apply(.declaredElementwise, _), .apply(.declaredElementwiseDerivative, _),
             .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones:
-            return Term(.one, [.entry(id, indices, exponent: .one)])
+            return Term(.one, [.entry(id, IndexList(indices), exponent: .one)])
         case .identity:
             // I(1) is the number 1.
             return indices.isEmpty ? Term(.one) : Term(.one, [.delta(indices[0], indices[1])])
@@ -81,7 +81,7 @@ extension IndexContext {
     /// never split, since `(x²)^½ = |x|`, not `x`.
     func lower(_ id: ExprID, _ indices: [Index], power exponent: Rational) -> Term {
         if exponent.isOne { return lower(id, indices) }
-        let closed = Term(.one, [.entry(id, indices, exponent: exponent)])
+        let closed = Term(.one, [.entry(id, IndexList(indices), exponent: exponent)])
         guard exponent.isInteger else { return closed }
         let term = lower(id, indices)
         let own = Set(indices)

@@ -90,7 +90,7 @@ extension IndexContext {
         }
         let closed = expression(of: lifted, shape: table.shape(node))
         guard table.productFactors(closed, atMost: Self.longestOpenAdjoint) != nil else {
-            return [Term(.one, [.entry(closed, indices, exponent: .one)])]
+            return [Term(.one, [.entry(closed, IndexList(indices), exponent: .one)])]
         }
         return [lower(closed, indices)]
     }

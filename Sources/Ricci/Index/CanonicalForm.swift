@@ -95,7 +95,7 @@ extension IndexContext {
             guard symmetric[number] else { return factor }
             switch factor {
             case .entry(let id, let indices, let exponent):
-                return .entry(id, indices[0] <= indices[1] ? indices : [indices[1], indices[0]], exponent: exponent)
+                return .entry(id, indices[0] <= indices[1] ? indices : IndexList([indices[1], indices[0]]), exponent: exponent)
             case .delta(let a, let b):
                 return .delta(min(a, b), max(a, b))
             }

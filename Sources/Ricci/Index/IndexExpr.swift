@@ -36,6 +36,44 @@ struct IndexAllocator {
     }
 }
 
+/// ``Index`` under another name, for ``IndexList``, inside which `Index` means a position.
+typealias IndexName = Index
+
+/// The indices of one factor: none, one or two, kept inline so that building, copying and
+/// renaming factors allocates nothing (factors are the most numerous values of a derivation).
+struct IndexList: Hashable, RandomAccessCollection, ExpressibleByArrayLiteral {
+    private var first: IndexName?
+    private var second: IndexName?
+
+    /// The indices of `sequence`, which has at most two.
+    init<S: Sequence<IndexName>>(_ sequence: S) {
+        var iterator = sequence.makeIterator()
+        first = iterator.next()
+        second = iterator.next()
+        precondition(iterator.next() == nil, "a factor carries at most two indices")
+    }
+
+    init(arrayLiteral elements: IndexName...) { self.init(elements) }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { second != nil ? 2 : first != nil ? 1 : 0 }
+
+    subscript(position: Int) -> IndexName {
+        guard let index = position == 0 ? first : position == 1 ? second : nil else {
+            preconditionFailure("index \(position) of a list of \(count)")
+        }
+        return index
+    }
+
+    /// The list with every index renamed by `rename`.
+    func map(_ rename: (IndexName) -> IndexName) -> IndexList {
+        var renamed = self
+        renamed.first = first.map(rename)
+        renamed.second = second.map(rename)
+        return renamed
+    }
+}
+
 /// One factor of a product term: an entry of a matrix expression raised to a constant
 /// power, or a Kronecker delta.
 ///
@@ -44,11 +82,11 @@ struct IndexAllocator {
 /// matrix); `c` is an element-wise power, so `M[i,j]^-1` is an entry of `1 ./ M`.
 /// `delta(i, j)` is `δ[i,j]`, 1 when `i = j` and 0 otherwise.
 enum Factor: Hashable {
-    case entry(ExprID, [Index], exponent: Rational)
+    case entry(ExprID, IndexList, exponent: Rational)
     case delta(Index, Index)
 
     /// The indices the factor carries, in slot order.
-    var indices: [Index] {
+    var indices: IndexList {
         switch self {
         case .entry(_, let indices, _): return indices
         case .delta(let a, let b): return [a, b]

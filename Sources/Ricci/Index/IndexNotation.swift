@@ -106,7 +106,7 @@ extension IndexContext {
             Term(term.coefficient, term.factors.map { factor -> Factor in
                 switch factor {
                 case .entry(let expression, let names, let exponent):
-                    return .entry(table.intern(tree: expression), names.map(index), exponent: exponent)
+                    return .entry(table.intern(tree: expression), IndexList(names.map(index)), exponent: exponent)
                 case .delta(let a, let b):
                     return .delta(index(a), index(b))
                 }
