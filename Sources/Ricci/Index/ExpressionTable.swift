@@ -24,17 +24,39 @@ enum ExprNode: Hashable {
     case identity(Dimension)
     case ones(Dimension, Dimension)
 
-    /// The direct children, left to right.
-    var children: [ExprID] {
+    /// The direct children, left to right (kept inline: walks over the DAG ask for them at
+    /// every node).
+    var children: ChildList {
         switch self {
-        case .number, .variable, .identity, .ones: return []
+        case .number, .variable, .identity, .ones: return ChildList(nil, nil)
         case .negate(let a), .power(let a, _), .elementwisePower(let a, _), .transpose(let a),
             .apply(_, let a):
-            return [a]
+            return ChildList(a, nil)
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
             .hadamard(let a, let b), .elementwiseDivide(let a, let b), .divide(let a, let b):
-            return [a, b]
+            return ChildList(a, b)
         }
+    }
+}
+
+/// The children of a node: none, one or two.
+struct ChildList: RandomAccessCollection {
+    private let first: ExprID?
+    private let second: ExprID?
+
+    init(_ first: ExprID?, _ second: ExprID?) {
+        self.first = first
+        self.second = second
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { second != nil ? 2 : first != nil ? 1 : 0 }
+
+    subscript(position: Int) -> ExprID {
+        guard let child = position == 0 ? first : position == 1 ? second : nil else {
+            preconditionFailure("child \(position) of \(count)")
+        }
+        return child
     }
 }
 
@@ -172,15 +194,17 @@ final class ExpressionTable {
     /// is written more than once in the tree of `id`: counted on the DAG, each node's number of
     /// occurrences being the sum over its parents.
     func repeatsSubexpressions(_ id: ExprID) -> Bool {
-        var counts: [ExprID: Int] = [id: 1]
+        // Node numbers are dense: an array of counts is cheaper than a dictionary.
+        var counts = [Int](repeating: 0, count: nodes.count)
+        counts[Int(id.raw)] = 1
         for node in topologicalOrder(from: id) {
-            let count = counts[node, default: 0]
+            let count = counts[Int(node.raw)]
             let children = self[node].children
             if count >= 2 && !children.isEmpty {
                 if case .transpose(let inner) = self[node], self[inner].children.isEmpty { continue }
                 return true
             }
-            for child in children { counts[child, default: 0] += count }
+            for child in children { counts[Int(child.raw)] += count }
         }
         return false
     }

@@ -102,6 +102,11 @@ public enum NameConventions {
     /// name, ``Shape/Kind/matrix`` for an upper-case initial, ``Shape/Kind/vector`` otherwise
     /// (a lower-case initial, or a letter without case).
     public static func inferredKind(of name: String) -> Shape.Kind {
+        // An ASCII name is classified on its bytes (no Unicode property look-ups); a Greek
+        // scalar name then needs at least two letters (`mu`).
+        if let first = name.utf8.first, name.utf8.allSatisfy({ $0 < 0x80 }), first >= 0x41 && first <= 0x5A {
+            return .matrix
+        }
         if isGreekScalarName(name) { return .scalar }
         if let first = name.first, first.isUppercase { return .matrix }
         return .vector

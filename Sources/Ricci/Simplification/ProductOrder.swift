@@ -82,6 +82,11 @@ extension ExpressionTable {
     /// then a matrix–vector product, the cheapest there is — and any other left to right.
     private func cheapestChain(_ chain: [ExprID], leading: ExprID?) -> ExprID {
         let count = chain.count
+        // One or two factors have one order: no tables needed.
+        if count <= 2 {
+            let first = leading.map { multiply($0, chain[0]) } ?? chain[0]
+            return count == 1 ? first : multiply(first, chain[1])
+        }
         // Dimensions d₀ … dₙ with Aₖ of size d_{k-1} × d_k (by cost size).
         var sizes = [Self.costSize(shape(chain[0]).rows)]
         sizes += chain.map { Self.costSize(shape($0).columns) }
