@@ -67,7 +67,7 @@ public struct CheckedExpression: Hashable, Sendable {
     /// The names a fresh dimension must not take: declared dimension symbols, sizes named in
     /// `I(…)` and `ones(…)`, and the names of variables and functions.
     private static func reservedNames(_ expression: MatrixExpr, _ declarations: Declarations) -> Set<String> {
-        var names = Set(expression.variableNames)
+        var names = Set<String>()
         for variable in declarations.variables {
             names.insert(variable.name)
             for case .named(let dimension) in [variable.shape.rows, variable.shape.columns] {
@@ -75,15 +75,25 @@ public struct CheckedExpression: Hashable, Sendable {
             }
         }
         for function in declarations.functions { names.insert(function.name) }
+        // One walk for variable names and the sizes named in I(…) and ones(…).
         func visit(_ expression: MatrixExpr) {
             switch expression {
+            case .variable(let name):
+                names.insert(name)
             case .identity(let n):
                 if case .named(let name) = n { names.insert(name) }
             case .ones(let m, let n):
-                for case .named(let name) in [m, n] { names.insert(name) }
-            case .number, .variable, .add, .subtract, .negate, .multiply, .hadamard,
-                .elementwiseDivide, .divide, .power, .elementwisePower, .transpose, .apply:
-                for child in expression.children { visit(child) }
+                if case .named(let name) = m { names.insert(name) }
+                if case .named(let name) = n { names.insert(name) }
+            case .number:
+                break
+            case .negate(let a), .power(let a, _), .elementwisePower(let a, _), .transpose(let a),
+                .apply(_, let a):
+                visit(a)
+            case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b), .hadamard(let a, let b),
+                .elementwiseDivide(let a, let b), .divide(let a, let b):
+                visit(a)
+                visit(b)
             }
         }
         visit(expression)
