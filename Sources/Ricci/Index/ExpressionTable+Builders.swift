@@ -31,8 +31,11 @@ extension ExpressionTable {
 
     /// `a*b` (matrix product, or scaling when a side is a scalar), with `1*b = b`, `a*1 = a`,
     /// numbers multiplied, and `I*B = B`, `A*I = A` for a matrix product (`s*I` keeps its `I`:
-    /// it is what makes the result a matrix).
+    /// it is what makes the result a matrix), and `diagm(v)*w = v .* w` for a vector `w`.
     func multiply(_ a: ExprID, _ b: ExprID) -> ExprID {
+        if case .apply(.diagonalMatrix, let v) = self[a], shape(b).kind == .vector, !shape(v).isScalar {
+            return hadamard(v, b)
+        }
         if let x = numberValue(a), let y = numberValue(b) { return number(x * y) }
         let product = !shape(a).isScalar && !shape(b).isScalar
         if numberValue(a) == .one || (isIdentity(a) && product) { return b }

@@ -99,7 +99,10 @@ extension IndexContext {
                     let other = edge.other(than: vertex)
                     let chain = oriented(edge, from: other)
                     let weight = combinedWeight(graph.weights[vertex] ?? [], over: vertex)
-                    graph.addWeight(table.multiply(materialize(chain, range: other.range), weight), at: other)
+                    // The chain and the vector in one product, so that it is evaluated from the
+                    // vector outwards (matrix–vector products), not as a matrix first.
+                    let atoms = chain.map { $0.transposed ? table.transpose($0.id) : $0.id }
+                    graph.addWeight(table.product(atoms + [weight]), at: other)
                     graph.edges.remove(at: incident[0])
                 case 2:
                     // Σ_v A[a,v] w[v] B[v,b] read from a to b, or from b to a: whichever needs
