@@ -31,8 +31,10 @@ extension IndexContext {
             if node != root { trace?.record("adjoint", indexText(adjointName(of: node), adjoint, free: nodeIndices)) }
             // The local derivatives ∂N[n]/∂C[c] for every child C that depends on the variable.
             var locals: [(child: ExprID, indices: [Index], terms: [Term])] = []
-            var seen = Set<ExprID>()
-            for child in table[node].children where seen.insert(child).inserted && table.depends(child, on: variable) {
+            let children = table[node].children
+            // A node has at most two children; `x .* x` has the same one twice.
+            for (position, child) in children.enumerated()
+            where (position == 0 || child != children[0]) && table.depends(child, on: variable) {
                 let childIndices = freeIndices[child] ?? freshIndices(for: child)
                 freeIndices[child] = childIndices
                 let target = DerivativeTarget(node: child, indices: childIndices, recursive: false, variable: variable)

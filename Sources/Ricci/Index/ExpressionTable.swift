@@ -76,7 +76,7 @@ final class ExpressionTable {
     @exclusivity(unchecked) private(set) var shapes: [Shape] = []
     /// Symmetry, computed when first asked for.
     @exclusivity(unchecked) private var symmetric: [Bool?] = []
-    @exclusivity(unchecked) private var ids: [ExprNode: ExprID] = [:]
+    @exclusivity(unchecked) private var ids = NodeIndex()
     /// Operator counts of nodes already counted by ``operatorCount(_:)``.
     @exclusivity(unchecked) var operatorCounts: [ExprID: Int] = [:]
     /// Trees of nodes already converted by ``expression(_:)``.
@@ -109,12 +109,13 @@ final class ExpressionTable {
     /// and fit each other's shapes (the input was checked; derived nodes are built by rules
     /// that keep shapes right).
     func intern(_ node: ExprNode) -> ExprID {
-        if let id = ids[node] { return id }
+        let hash = node.indexHash
+        if let id = ids.find(node, hash: hash, in: nodes) { return id }
         let id = ExprID(raw: Int32(nodes.count))
         let shape = computeShape(of: node)
         nodes.append(node)
         shapes.append(shape)
-        ids[node] = id
+        ids.insert(id, hash: hash)
         symmetric.append(nil)
         dependence.append(nil)
         trees.append(nil)
@@ -176,10 +177,11 @@ final class ExpressionTable {
     /// True when a number or an exponent of `id`'s expression is ``Rational/invalid`` (an
     /// overflow). Looks at each distinct node once.
     func containsInvalidNumber(_ id: ExprID) -> Bool {
-        var seen = Set<ExprID>()
+        var seen = [Bool](repeating: false, count: nodes.count)
         var pending = [id]
         while let next = pending.popLast() {
-            guard seen.insert(next).inserted else { continue }
+            guard !seen[Int(next.raw)] else { continue }
+            seen[Int(next.raw)] = true
             switch self[next] {
             case .number(let value) where !value.isValid: return true
             case .power(_, let exponent) where !exponent.isValid: return true
@@ -214,16 +216,18 @@ final class ExpressionTable {
     /// stack so that deep input cannot overflow the call stack).
     func topologicalOrder(from root: ExprID, including: (ExprID) -> Bool = { _ in true }) -> [ExprID] {
         var postOrder: [ExprID] = []
-        var visited = Set<ExprID>()
+        // Node numbers are dense: a flag per node is cheaper than a set.
+        var visited = [Bool](repeating: false, count: nodes.count)
         var stack: [(node: ExprID, expanded: Bool)] = [(root, false)]
         while let entry = stack.popLast() {
             if entry.expanded {
                 postOrder.append(entry.node)
                 continue
             }
-            guard including(entry.node), visited.insert(entry.node).inserted else { continue }
+            guard !visited[Int(entry.node.raw)], including(entry.node) else { continue }
+            visited[Int(entry.node.raw)] = true
             stack.append((entry.node, true))
-            for child in self[entry.node].children.reversed() where !visited.contains(child) {
+            for child in self[entry.node].children.reversed() where !visited[Int(child.raw)] {
                 stack.append((child, false))
             }
         }
