@@ -372,17 +372,25 @@ final class ExpressionTable {
     /// the same value compare equal. Scalar factors are dropped (they do not change symmetry
     /// or the chain's shape).
     func productChain(of id: ExprID, transposed: Bool = false) -> [ChainLink] {
+        var chain: [ChainLink] = []
+        appendProductChain(of: id, transposed: transposed, to: &chain)
+        return chain
+    }
+
+    /// Appends the links of ``productChain(of:transposed:)`` to `chain` (one array for the
+    /// whole walk, rather than one per node joined on the way up).
+    private func appendProductChain(of id: ExprID, transposed: Bool, to chain: inout [ChainLink]) {
         switch self[id] {
         case .multiply(let a, let b):
-            let left = shape(a).isScalar ? [] : productChain(of: a, transposed: transposed)
-            let right = shape(b).isScalar ? [] : productChain(of: b, transposed: transposed)
-            return transposed ? right + left : left + right
+            let (first, second) = transposed ? (b, a) : (a, b)
+            if !shape(first).isScalar { appendProductChain(of: first, transposed: transposed, to: &chain) }
+            if !shape(second).isScalar { appendProductChain(of: second, transposed: transposed, to: &chain) }
         case .transpose(let a):
-            return productChain(of: a, transposed: !transposed)
+            appendProductChain(of: a, transposed: !transposed, to: &chain)
         case .negate(let a):
-            return productChain(of: a, transposed: transposed)
+            appendProductChain(of: a, transposed: transposed, to: &chain)
         default:
-            return [ChainLink(id: id, transposed: transposed && !isSymmetric(id))]
+            chain.append(ChainLink(id: id, transposed: transposed && !isSymmetric(id)))
         }
     }
 

@@ -14,9 +14,21 @@ extension ExpressionTable {
     /// A scalar that is a product of non-scalars (`x'*y` in `(x'*y)*z`) stays one factor:
     /// it scales, it is not part of the chain.
     func productFactors(_ id: ExprID) -> [ExprID] {
-        guard case .multiply(let a, let b) = self[id] else { return [id] }
-        if shape(id).isScalar && !(shape(a).isScalar && shape(b).isScalar) { return [id] }
-        return productFactors(a) + productFactors(b)
+        var factors: [ExprID] = []
+        appendProductFactors(of: id, to: &factors)
+        return factors
+    }
+
+    /// Appends the factors of ``productFactors(_:)`` to `factors`.
+    private func appendProductFactors(of id: ExprID, to factors: inout [ExprID]) {
+        guard case .multiply(let a, let b) = self[id],
+            !shape(id).isScalar || (shape(a).isScalar && shape(b).isScalar)
+        else {
+            factors.append(id)
+            return
+        }
+        appendProductFactors(of: a, to: &factors)
+        appendProductFactors(of: b, to: &factors)
     }
 
     /// The factors of the products and transposes at the top of `id`, or `nil` as soon as
@@ -45,9 +57,15 @@ extension ExpressionTable {
     func product(_ factors: [ExprID]) -> ExprID {
         // A factor that is a long product stays one factor: it was ordered when it was built,
         // and opening it again at every step would make long derivations quadratic.
-        let flat = factors.flatMap { factor -> [ExprID] in
-            let opened = productFactors(factor)
-            return opened.count <= Self.longestOptimizedChain ? opened : [factor]
+        var flat: [ExprID] = []
+        flat.reserveCapacity(factors.count * 2)
+        for factor in factors {
+            let start = flat.count
+            appendProductFactors(of: factor, to: &flat)
+            if flat.count - start > Self.longestOptimizedChain {
+                flat.removeSubrange(start...)
+                flat.append(factor)
+            }
         }
         var coefficient = Rational.one
         var scalars: [ExprID] = []
@@ -88,29 +106,34 @@ extension ExpressionTable {
             return count == 1 ? first : multiply(first, chain[1])
         }
         // Dimensions d₀ … dₙ with Aₖ of size d_{k-1} × d_k (by cost size).
-        var sizes = [Self.costSize(shape(chain[0]).rows)]
-        sizes += chain.map { Self.costSize(shape($0).columns) }
-        var cost = Array(repeating: Array(repeating: 0, count: count), count: count)
-        var split = Array(repeating: Array(repeating: 0, count: count), count: count)
+        var sizes = [Int]()
+        sizes.reserveCapacity(count + 1)
+        sizes.append(Self.costSize(shape(chain[0]).rows))
+        for factor in chain { sizes.append(Self.costSize(shape(factor).columns)) }
+        // cost[start * count + end] and split[…]: the cheapest cost of, and the last split
+        // in, the sub-chain from start to end (flat tables: one allocation each).
+        var cost = Array(repeating: 0, count: count * count)
+        var split = Array(repeating: 0, count: count * count)
         if count > Self.longestOptimizedChain {
             let rightToLeft = sizes[count] == 1 && sizes[0] != 1
             for start in 0..<count {
-                for end in start..<count { split[start][end] = rightToLeft ? start : end - 1 }
+                for end in start..<count { split[start * count + end] = rightToLeft ? start : end - 1 }
             }
-        } else if count > 1 {
+        } else {
             for length in 2...count {
                 for start in 0...(count - length) {
                     let end = start + length - 1
-                    cost[start][end] = Int.max
+                    var best = Int.max
                     // Latest split first so that ties keep the left-to-right reading.
                     for middle in stride(from: end - 1, through: start, by: -1) {
-                        let candidate = cost[start][middle] + cost[middle + 1][end]
+                        let candidate = cost[start * count + middle] + cost[(middle + 1) * count + end]
                             + sizes[start] * sizes[middle + 1] * sizes[end + 1]
-                        if candidate < cost[start][end] {
-                            cost[start][end] = candidate
-                            split[start][end] = middle
+                        if candidate < best {
+                            best = candidate
+                            split[start * count + end] = middle
                         }
                     }
+                    cost[start * count + end] = best
                 }
             }
         }
@@ -119,7 +142,7 @@ extension ExpressionTable {
                 if start == 0, let leading { return multiply(leading, chain[0]) }
                 return chain[start]
             }
-            let middle = split[start][end]
+            let middle = split[start * count + end]
             return multiply(build(start, middle), build(middle + 1, end))
         }
         return build(0, count - 1)
