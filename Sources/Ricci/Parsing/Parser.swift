@@ -191,14 +191,15 @@ enum OperatorRole {
 
 /// The state of one parse: the tokens, the position, and the nesting depth.
 struct ExpressionParser {
-    private let characters: [Character]
+    /// The input, read by character only for the text of an error message.
+    private let source: String
     private let tokens: [Token]
     private let functions: [String: DeclaredFunctionKind]
     private var position = 0
     private var nesting = 0
 
     init(text: String, functions: [String: DeclaredFunctionKind]) {
-        characters = Array(text)
+        source = text
         tokens = Lexer.tokens(of: text)
         self.functions = functions
     }
@@ -218,7 +219,8 @@ struct ExpressionParser {
     }
 
     private func text(in range: SourceRange) -> String {
-        String(characters[range.lowerBound..<range.upperBound])
+        let characters = Array(source)
+        return String(characters[range.lowerBound..<range.upperBound])
     }
 
     // MARK: Depth
@@ -237,7 +239,8 @@ struct ExpressionParser {
     private func node(_ expression: MatrixExpr, _ range: SourceRange, _ children: [SyntaxNode] = [])
         throws -> SyntaxNode
     {
-        let height = 1 + (children.map(\.height).max() ?? 0)
+        var height = 1
+        for child in children where child.height >= height { height = child.height + 1 }
         guard height <= Parser.maximumDepth else {
             throw ParseError.nestedTooDeeply(limit: Parser.maximumDepth, at: range)
         }
