@@ -193,20 +193,20 @@ final class ExpressionTable {
     }
 
     /// True when some sub-expression with an operator (other than a transpose of a variable)
-    /// is written more than once in the tree of `id`: counted on the DAG, each node's number of
-    /// occurrences being the sum over its parents.
+    /// is written more than once in the tree of `id`. The tree is walked occurrence by
+    /// occurrence and the walk stops at the first operator node met twice, so it visits each
+    /// operator node at most once (and each leaf at most twice as often).
     func repeatsSubexpressions(_ id: ExprID) -> Bool {
-        // Node numbers are dense: an array of counts is cheaper than a dictionary.
-        var counts = [Int](repeating: 0, count: nodes.count)
-        counts[Int(id.raw)] = 1
-        for node in topologicalOrder(from: id) {
-            let count = counts[Int(node.raw)]
-            let children = self[node].children
-            if count >= 2 && !children.isEmpty {
-                if case .transpose(let inner) = self[node], self[inner].children.isEmpty { continue }
-                return true
-            }
-            for child in children { counts[Int(child.raw)] += count }
+        // Node numbers are dense: a flag per node is cheaper than a set.
+        var seen = [Bool](repeating: false, count: nodes.count)
+        var pending = [id]
+        while let next = pending.popLast() {
+            let children = self[next].children
+            if children.isEmpty { continue }
+            if case .transpose(let inner) = self[next], self[inner].children.isEmpty { continue }
+            if seen[Int(next.raw)] { return true }
+            seen[Int(next.raw)] = true
+            pending.append(contentsOf: children)
         }
         return false
     }

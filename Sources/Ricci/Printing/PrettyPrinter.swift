@@ -393,6 +393,8 @@ public enum PrettyPrinter {
     /// one, a trailing index (`2`, `_2`, `_ij`) as subscripts when Unicode has them, the rest
     /// as written (`lambda_reg` → `λ_reg`).
     static func prettyName(_ name: String) -> String {
+        // Most names are one letter, which no Greek name and no index can be.
+        if name.utf8.count == 1 { return name }
         let (head, rest) = splitName(name)
         let letters = GreekNames.unicode(head) ?? String(head)
         if rest.isEmpty { return letters }
