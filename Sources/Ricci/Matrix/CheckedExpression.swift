@@ -43,7 +43,7 @@ public struct CheckedExpression: Hashable, Sendable {
             knownShapes: Dictionary(declarations.variables.map { ($0.name, $0.shape) },
                                     uniquingKeysWith: { first, _ in first }),
             infersUndeclared: true, declaredFunctions: functions, parsed: parsed,
-            reservedNames: Self.reservedNames(expression, declarations))
+            reservedNames: { Self.reservedNames(expression, declarations) })
         let root = try inference.infer(expression)
         let names = inference.freshNames()
 

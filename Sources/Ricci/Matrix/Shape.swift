@@ -15,7 +15,11 @@ public enum Dimension: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let one = Dimension.fixed(1)
 
     /// True for the literal 1.
-    public var isOne: Bool { self == .one }
+    public var isOne: Bool {
+        // A pattern, not `== .one`: this is asked for at every shape query of a derivation.
+        if case .fixed(1) = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -77,7 +81,12 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     /// vector or a row vector, `[m, n]` for a matrix. These are the ranges of the indices of
     /// an entry in index notation.
     public var axes: [Dimension] {
-        [rows, columns].filter { !$0.isOne }
+        switch (rows.isOne, columns.isOne) {
+        case (true, true): return []
+        case (false, true): return [rows]
+        case (true, false): return [columns]
+        case (false, false): return [rows, columns]
+        }
     }
 
     /// `m×n`, `n` for a vector, `1×n` for a row vector, `scalar`.

@@ -72,7 +72,9 @@ struct ShapeInference {
     private let infersUndeclared: Bool
     private let declaredFunctions: [String: DeclaredFunctionKind]?
     private let parsed: ParsedExpression?
-    private let reservedNames: Set<String>
+    /// The names fresh dimensions must avoid, worked out only when one is needed (most
+    /// problems have every dimension bound by a declaration or a literal).
+    private let reservedNames: () -> Set<String>
 
     /// An inference over variables of `knownShapes`. With `infersUndeclared`, other names
     /// get shapes from their names; without it they are errors. `declaredFunctions`, when
@@ -81,7 +83,7 @@ struct ShapeInference {
     init(
         knownShapes: [String: Shape], infersUndeclared: Bool,
         declaredFunctions: [String: DeclaredFunctionKind]?, parsed: ParsedExpression?,
-        reservedNames: Set<String>
+        reservedNames: @escaping () -> Set<String>
     ) {
         self.knownShapes = knownShapes
         self.infersUndeclared = infersUndeclared
@@ -165,11 +167,14 @@ struct ShapeInference {
     /// Names for the unbound classes, given in the order their first unknown was created,
     /// which is the order of first appearance in the expression.
     func freshNames() -> [Int: Dimension] {
-        var generator = FreshDimensionNames(reserved: reservedNames)
+        var generator: FreshDimensionNames?
         var names: [Int: Dimension] = [:]
         for unknown in parents.indices {
             let root = find(unknown)
-            if bindings[root] == nil, names[root] == nil { names[root] = .named(generator.next()) }
+            if bindings[root] == nil, names[root] == nil {
+                if generator == nil { generator = FreshDimensionNames(reserved: reservedNames()) }
+                names[root] = .named(generator!.next())
+            }
         }
         return names
     }
@@ -424,7 +429,7 @@ extension Environment {
     public func shape(of expression: MatrixExpr) throws -> Shape {
         var inference = ShapeInference(
             knownShapes: variables.mapValues(\.shape), infersUndeclared: false,
-            declaredFunctions: nil, parsed: nil, reservedNames: [])
+            declaredFunctions: nil, parsed: nil, reservedNames: { [] })
         let root = try inference.infer(expression)
         return inference.shape(root, names: inference.freshNames())
     }
