@@ -25,7 +25,8 @@ extension IndexContext {
         var uncontracted: [Term] = []
         for node in order where node != leaf {
             let nodeIndices = freeIndices[node] ?? freshIndices(for: node)
-            let adjoint = merged(inInputOrder(adjoints[node]), free: nodeIndices)
+            // Every contribution was contracted on arrival, with these same free indices.
+            let adjoint = merged(inInputOrder(adjoints[node]), free: nodeIndices, contracting: false)
             adjoints[node] = nil
             if adjoint.isEmpty { continue }
             if node != root { trace?.record("adjoint", indexText(adjointName(of: node), adjoint, free: nodeIndices)) }
@@ -61,7 +62,7 @@ extension IndexContext {
                 }
             }
         }
-        let gradient = merged(inInputOrder(adjoints[leaf]), free: variableIndices)
+        let gradient = merged(inInputOrder(adjoints[leaf]), free: variableIndices, contracting: false)
         if let trace {
             let name = adjointName(of: leaf)
             trace.record("with deltas", name + "[…] = " + IndexPrinter.printTerms(
