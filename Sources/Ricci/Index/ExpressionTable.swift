@@ -88,6 +88,15 @@ final class ExpressionTable {
     /// An empty table for a problem whose shapes are all known.
     init(environment: Environment) {
         self.environment = environment
+        // A derivation interns a few dozen to a few hundred nodes: room for them up front
+        // spares the arrays below their first half-dozen reallocations.
+        let capacity = 128
+        nodes.reserveCapacity(capacity)
+        shapes.reserveCapacity(capacity)
+        symmetric.reserveCapacity(capacity)
+        trees.reserveCapacity(capacity)
+        dependence.reserveCapacity(capacity)
+        ids.reserveCapacity(capacity)
     }
 
     subscript(id: ExprID) -> ExprNode { nodes[Int(id.raw)] }

@@ -13,6 +13,16 @@ struct NodeIndex {
     /// The hash of every node, by raw number (kept so that growing needs no rehashing).
     private var hashes: [UInt64] = []
 
+    /// Makes room for `count` nodes without growing.
+    mutating func reserveCapacity(_ count: Int) {
+        hashes.reserveCapacity(count)
+        var size = slots.count
+        while size < 2 * count { size *= 2 }
+        guard size > slots.count else { return }
+        slots = Array(repeating: -1, count: size)
+        for raw in hashes.indices { place(Int32(raw), hash: hashes[raw]) }
+    }
+
     /// The number of `node` (whose hash is `hash`), if `nodes` has it.
     func find(_ node: ExprNode, hash: UInt64, in nodes: [ExprNode]) -> ExprID? {
         let mask = slots.count - 1
@@ -39,10 +49,7 @@ struct NodeIndex {
         slots[slot] = raw
     }
 
-    private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
-        for raw in hashes.indices { place(Int32(raw), hash: hashes[raw]) }
-    }
+    private mutating func grow() { reserveCapacity(slots.count) }
 }
 
 extension ExprNode {
