@@ -197,8 +197,9 @@ extension Declarations {
     /// property only on a square shape, no name declared twice, and no name declared both
     /// as a variable and as a function. Throws ``DeclarationError``.
     public func validate() throws {
-        var variableNames = Set<String>()
-        for variable in variables {
+        // Declarations are few: duplicates are found by comparing each name with the earlier
+        // ones, which costs less than hashing them.
+        for (position, variable) in variables.enumerated() {
             if let problem = DeclarationError.problem(withName: variable.name) {
                 throw DeclarationError(.invalidName(variable.name, reason: problem))
             }
@@ -214,19 +215,18 @@ extension Declarations {
                 throw DeclarationError(.propertyNeedsSquareShape(
                     name: variable.name, property: property, shape: variable.shape))
             }
-            guard variableNames.insert(variable.name).inserted else {
+            if variables[..<position].contains(where: { $0.name == variable.name }) {
                 throw DeclarationError(.duplicateVariable(variable.name))
             }
         }
-        var functionNames = Set<String>()
-        for function in functions {
+        for (position, function) in functions.enumerated() {
             if let problem = FunctionDeclaration.problem(withName: function.name) {
                 throw DeclarationError(.invalidName(function.name, reason: problem))
             }
-            guard functionNames.insert(function.name).inserted else {
+            if functions[..<position].contains(where: { $0.name == function.name }) {
                 throw DeclarationError(.duplicateFunction(function.name))
             }
-            if variableNames.contains(function.name) {
+            if variables.contains(where: { $0.name == function.name }) {
                 throw DeclarationError(.variableAndFunction(function.name))
             }
         }
