@@ -260,7 +260,7 @@ struct Differentiator {
         if let trace = context.trace {
             trace.record("result", matrix.map(PlainPrinter.print) ?? IndexPrinter.print(deferred.notation))
         }
-        let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(\.range)
+        let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(context.range(of:))
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferred: deferred,

@@ -88,7 +88,7 @@ extension IndexContext {
         }
         func rename(_ index: Index) -> Index {
             guard let position = locals.firstIndex(of: index), let id = renamed[position] else { return index }
-            return Index(id: id, range: index.range)
+            return Index(id: id, rangeNumber: index.rangeNumber)
         }
         var result = factors.enumerated().map { number, factor -> Factor in
             let factor = summedCount > 0 ? factor.renamed(rename) : factor
@@ -110,7 +110,7 @@ extension IndexContext {
         return term.renamed { index in
             if free.contains(index) { return index }
             if let renamed = renaming.first(where: { $0.from == index }) { return renamed.to }
-            let fresh = freshIndex(index.range)
+            let fresh = allocator.fresh(rangeNumber: index.rangeNumber)
             renaming.append((index, fresh))
             return fresh
         }

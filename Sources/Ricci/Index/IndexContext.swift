@@ -26,4 +26,9 @@ final class IndexContext {
     func freshIndex(_ range: Dimension) -> Index {
         allocator.fresh(range)
     }
+
+    /// The dimension `index` ranges over.
+    func range(of index: Index) -> Dimension {
+        allocator.range(of: index)
+    }
 }

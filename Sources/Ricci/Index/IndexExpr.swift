@@ -6,34 +6,56 @@
 /// Indices of one derivation come from one ``IndexAllocator``, so a fresh index never equals
 /// one in use. Canonical forms rename summed indices to negative names (`-1, -2, …`), which
 /// fresh indices (non-negative) never take.
+///
+/// The dimension is kept as its number in the allocator's list of ranges
+/// (``IndexContext/range(of:)`` reads it back): an index is then two integers, and factors,
+/// which hold indices, are plain values that copy without reference counting.
 struct Index: Hashable, Comparable {
     /// The name.
     let id: Int32
-    /// The dimension the index ranges over.
-    let range: Dimension
+    /// The number of the dimension the index ranges over, in its allocator's list.
+    let rangeNumber: Int32
 
     static func < (a: Index, b: Index) -> Bool { a.id < b.id }
 
     // A name always ranges over the same dimension, so equality and hashing look at the name
-    // alone (comparing dimensions would compare strings, on the hottest paths of the index layer).
+    // alone.
     static func == (a: Index, b: Index) -> Bool { a.id == b.id }
     func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
-/// Hands out fresh indices for one derivation.
+/// Hands out fresh indices for one derivation, and numbers the dimensions they range over.
 struct IndexAllocator {
     private var next: Int32 = 0
+    /// The dimensions indices range over, by number. A derivation has a handful, so they are
+    /// found by a linear search.
+    private(set) var ranges: [Dimension] = []
+
+    /// The number of `range`, given one if it is new.
+    mutating func number(of range: Dimension) -> Int32 {
+        if let known = ranges.firstIndex(of: range) { return Int32(known) }
+        ranges.append(range)
+        return Int32(ranges.count - 1)
+    }
 
     /// An index never handed out before.
     mutating func fresh(_ range: Dimension) -> Index {
+        fresh(rangeNumber: number(of: range))
+    }
+
+    /// An index never handed out before, over the dimension numbered `rangeNumber`.
+    mutating func fresh(rangeNumber: Int32) -> Index {
         defer { next += 1 }
-        return Index(id: next, range: range)
+        return Index(id: next, rangeNumber: rangeNumber)
     }
 
     /// Fresh indices for the axes of a shape (`[]`, `[n]` or `[m, n]`).
     mutating func fresh(for shape: Shape) -> [Index] {
         shape.axes.map { fresh($0) }
     }
+
+    /// The dimension `index` ranges over.
+    func range(of index: Index) -> Dimension { ranges[Int(index.rangeNumber)] }
 }
 
 /// ``Index`` under another name, for ``IndexList``, inside which `Index` means a position.

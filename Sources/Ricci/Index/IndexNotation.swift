@@ -45,10 +45,10 @@ extension IndexContext {
         var ranges: [String: Dimension] = [:]
         func assign(_ index: Index, from candidates: [String]) {
             let name = candidates.first { !taken.contains($0) }
-                ?? (1...).lazy.map { "k\($0)" }.first { !taken.contains($0) && (ranges[$0] == nil || ranges[$0] == index.range) }!
+                ?? (1...).lazy.map { "k\($0)" }.first { !taken.contains($0) && (ranges[$0] == nil || ranges[$0] == range(of: index)) }!
             taken.insert(name)
             names[index] = name
-            ranges[name] = index.range
+            ranges[name] = range(of: index)
         }
         for index in functionIndices { assign(index, from: ["i", "j"]) }
         for index in variableIndices { assign(index, from: ["p", "q"]) }
@@ -69,7 +69,8 @@ extension IndexContext {
             var factors: [IndexNotation.Factor] = []
             for factor in term.factors {
                 for index in factor.indices where names[index] == nil {
-                    assign(index, from: summedNames.filter { ranges[$0] == nil || ranges[$0] == index.range })
+                    let indexRange = range(of: index)
+                    assign(index, from: summedNames.filter { ranges[$0] == nil || ranges[$0] == indexRange })
                 }
                 switch factor {
                 case .entry(let id, let indices, let exponent):

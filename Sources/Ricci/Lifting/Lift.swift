@@ -138,7 +138,7 @@ extension IndexContext {
     private func convertLoops(_ graph: inout LiftGraph) {
         for position in graph.edges.indices.reversed() where graph.edges[position].from == graph.edges[position].to {
             let edge = graph.edges.remove(at: position)
-            graph.addWeight(table.apply(.diagonalVector, materialize(edge.chain, range: edge.from.range)), at: edge.from)
+            graph.addWeight(table.apply(.diagonalVector, materialize(edge.chain, range: range(of: edge.from))), at: edge.from)
         }
     }
 
@@ -150,8 +150,8 @@ extension IndexContext {
         while position < graph.edges.count {
             let edge = graph.edges[position]
             if let twin = graph.edges.indices.first(where: { $0 > position && graph.edges[$0].joins(edge.from, edge.to) }) {
-                let left = materialize(edge.chain, range: edge.from.range)
-                let right = materialize(oriented(graph.edges[twin], from: edge.from), range: edge.from.range)
+                let left = materialize(edge.chain, range: range(of: edge.from))
+                let right = materialize(oriented(graph.edges[twin], from: edge.from), range: range(of: edge.from))
                 graph.edges[position].chain = [chainLink(table.hadamard(left, right))]
                 graph.edges.remove(at: twin)
                 merged = true
@@ -176,7 +176,7 @@ extension IndexContext {
             let columnWeight = graph.weights[column] ?? []
             guard let edge = graph.edges.first else {
                 // No path from row to column: an outer product.
-                if rowWeight.isEmpty && columnWeight.isEmpty { return table.ones(Shape(row.range, column.range)) }
+                if rowWeight.isEmpty && columnWeight.isEmpty { return table.ones(Shape(range(of: row), range(of: column))) }
                 return table.multiply(
                     combinedWeight(rowWeight, over: row), table.transpose(combinedWeight(columnWeight, over: column)))
             }
@@ -184,10 +184,10 @@ extension IndexContext {
             if chain.isEmpty {
                 // δ[row, column]: the identity, or a diagonal matrix when weighted.
                 let weights = rowWeight + columnWeight
-                return weights.isEmpty ? table.intern(.identity(row.range))
+                return weights.isEmpty ? table.intern(.identity(range(of: row)))
                     : table.apply(.diagonalMatrix, combinedWeight(weights, over: row))
             }
-            let matrix = materialize(chain, range: row.range)
+            let matrix = materialize(chain, range: range(of: row))
             switch (rowWeight.isEmpty, columnWeight.isEmpty) {
             case (true, true):
                 return matrix
@@ -209,7 +209,7 @@ extension IndexContext {
     private func collapse(_ weights: [ExprID], over vertex: Index) -> ExprID {
         switch weights.count {
         case 0:
-            return table.apply(.trace, table.intern(.identity(vertex.range)))
+            return table.apply(.trace, table.intern(.identity(range(of: vertex))))
         case 1:
             // Σ_i M[i,i] is tr(M).
             if case .apply(.diagonalVector, let matrix) = table[weights[0]] { return table.apply(.trace, matrix) }
@@ -224,7 +224,7 @@ extension IndexContext {
     private func combinedWeight(_ weights: [ExprID], over vertex: Index) -> ExprID {
         // In the order of the input (interned numbers follow it), not of the derivation.
         let ordered = weights.sorted()
-        guard let first = ordered.first else { return table.ones(.vector(vertex.range)) }
+        guard let first = ordered.first else { return table.ones(.vector(range(of: vertex))) }
         return ordered.dropFirst().reduce(first, table.hadamard)
     }
 

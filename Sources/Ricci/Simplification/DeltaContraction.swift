@@ -35,7 +35,7 @@ extension IndexContext {
             }
             if a == b {
                 factors.remove(at: position)
-                if !isFree(a) && !occurs(a, in: factors) { dimensionFactors.append(a.range) }
+                if !isFree(a) && !occurs(a, in: factors) { dimensionFactors.append(range(of: a)) }
                 continue
             }
             let (gone, kept) = isFree(a) ? (b, a) : (a, b)
@@ -58,7 +58,7 @@ extension IndexContext {
                 factors.remove(at: index)
                 for (slot, carried) in indices.enumerated()
                 where !indices[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: factors) {
-                    dimensionFactors.append(carried.range)
+                    dimensionFactors.append(range(of: carried))
                 }
             } else {
                 index += 1
@@ -117,7 +117,7 @@ extension IndexContext {
         }
         for (slot, carried) in vanished.enumerated()
         where !vanished[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: result) {
-            dimensionFactors.append(carried.range)
+            dimensionFactors.append(range(of: carried))
         }
         for range in dimensionFactors {
             // Σ_i 1 over i ∈ 1…n is n; a literal size folds into the coefficient.
