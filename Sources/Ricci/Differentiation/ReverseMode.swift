@@ -17,17 +17,22 @@ extension IndexContext {
     func reverseGradient(of root: ExprID, withRespectTo variable: String, variableIndices: [Index]) throws -> [Term] {
         let order = reverseTopologicalOrder(from: root, dependingOn: variable)
         guard let leaf = order.last, case .variable(variable) = table[leaf] else { return [] }
-        var freeIndices: [ExprID: [Index]] = [leaf: variableIndices]
-        // Contributions are kept with the parent they came through: interned nodes are
-        // numbered as the input is read, so sorting by parent puts terms in input order.
-        var adjoints: [ExprID: [(parent: ExprID, term: Term)]] = [root: [(root, Term(.one))]]
+        // Per node, by number (every node of the walk is in the table already): its free
+        // indices, and the contributions to its adjoint, each kept with the parent it came
+        // through — interned nodes are numbered as the input is read, so sorting by parent
+        // puts terms in input order.
+        let nodeCount = table.nodes.count
+        var freeIndices = [[Index]?](repeating: nil, count: nodeCount)
+        freeIndices[Int(leaf.raw)] = variableIndices
+        var adjoints = [[(parent: ExprID, term: Term)]](repeating: [], count: nodeCount)
+        adjoints[Int(root.raw)] = [(root, Term(.one))]
         // The last step's products before contraction, for the trace.
         var uncontracted: [Term] = []
         for node in order where node != leaf {
-            let nodeIndices = freeIndices[node] ?? freshIndices(for: node)
+            let nodeIndices = freeIndices[Int(node.raw)] ?? freshIndices(for: node)
             // Every contribution was contracted on arrival, with these same free indices.
-            let adjoint = merged(inInputOrder(adjoints[node]), free: nodeIndices, contracting: false)
-            adjoints[node] = nil
+            let adjoint = merged(inInputOrder(adjoints[Int(node.raw)]), free: nodeIndices, contracting: false)
+            adjoints[Int(node.raw)] = []
             if adjoint.isEmpty { continue }
             if node != root { trace?.record("adjoint", indexText(adjointName(of: node), adjoint, free: nodeIndices)) }
             // The local derivatives ∂N[n]/∂C[c] for every child C that depends on the variable.
@@ -36,8 +41,8 @@ extension IndexContext {
             // A node has at most two children; `x .* x` has the same one twice.
             for (position, child) in children.enumerated()
             where (position == 0 || child != children[0]) && table.depends(child, on: variable) {
-                let childIndices = freeIndices[child] ?? freshIndices(for: child)
-                freeIndices[child] = childIndices
+                let childIndices = freeIndices[Int(child.raw)] ?? freshIndices(for: child)
+                freeIndices[Int(child.raw)] = childIndices
                 let target = DerivativeTarget(node: child, indices: childIndices, recursive: false, variable: variable)
                 locals.append((child, childIndices, try derivative(of: node, at: nodeIndices, target)))
             }
@@ -56,13 +61,13 @@ extension IndexContext {
                     for term in local.terms {
                         if local.child == leaf, trace != nil { uncontracted.append(product(seed, term)) }
                         if let contribution = contracted(product(seed, term), free: childFree) {
-                            adjoints[local.child, default: []].append((node, contribution))
+                            adjoints[Int(local.child.raw)].append((node, contribution))
                         }
                     }
                 }
             }
         }
-        let gradient = merged(inInputOrder(adjoints[leaf]), free: variableIndices, contracting: false)
+        let gradient = merged(inInputOrder(adjoints[Int(leaf.raw)]), free: variableIndices, contracting: false)
         if let trace {
             let name = adjointName(of: leaf)
             trace.record("with deltas", name + "[…] = " + IndexPrinter.printTerms(
@@ -74,8 +79,10 @@ extension IndexContext {
     }
 
     /// The terms of the contributions, ordered by the parent they came through (stable).
-    private func inInputOrder(_ contributions: [(parent: ExprID, term: Term)]?) -> [Term] {
-        (contributions ?? []).enumerated()
+    private func inInputOrder(_ contributions: [(parent: ExprID, term: Term)]) -> [Term] {
+        // Most nodes have one parent: nothing to order.
+        if contributions.count == 1 { return [contributions[0].term] }
+        return contributions.enumerated()
             .sorted { ($0.element.parent, $0.offset) < ($1.element.parent, $1.offset) }
             .map(\.element.term)
     }
