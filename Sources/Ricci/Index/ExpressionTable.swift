@@ -83,7 +83,7 @@ final class ExpressionTable {
     @exclusivity(unchecked) private var trees: [MatrixExpr?] = []
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
     @exclusivity(unchecked) private var dependence: [Bool?] = []
-    private(set) var dependenceVariable: String?
+    @exclusivity(unchecked) private(set) var dependenceVariable: String?
 
     /// An empty table for a problem whose shapes are all known.
     init(environment: Environment) {

@@ -9,7 +9,7 @@ final class IndexContext {
     /// Where stage timings go, when they are wanted.
     let profile: StageProfile?
     /// Where the steps of the derivation go, when they are wanted.
-    var trace: DerivationTrace?
+    @exclusivity(unchecked) var trace: DerivationTrace?
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {

@@ -64,19 +64,23 @@ enum Lexer {
 
     private static func tokens<C: LexedCharacter>(of characters: [C]) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(characters.count / 2 + 2)
         var position = 0
         while position < characters.count {
             let start = position
             let character = characters[position]
             let next: C? = position + 1 < characters.count ? characters[position + 1] : nil
             var kind: Token.Kind
+            // The text of a name or a number is read once, for its kind and for the token.
+            var text: String?
             if character.isWhitespaceCharacter {
                 position += 1
                 continue
             } else if character.isNameStart {
                 position += 1
                 while position < characters.count, characters[position].isNameContinuation { position += 1 }
-                kind = .name(C.text(characters[start..<position]))
+                let name = C.text(characters[start..<position])
+                (kind, text) = (.name(name), name)
             } else if character.isDigit || (character.scalar == "." && next?.isDigit == true) {
                 // Digits, then a fraction only when a digit follows the point: `2.*X` is
                 // `2 .* X`, as in MATLAB, not `2. * X`.
@@ -87,12 +91,14 @@ enum Lexer {
                     position += 1
                     while position < characters.count, characters[position].isDigit { position += 1 }
                 }
-                kind = .number(Rational(decimal: Substring(C.text(characters[start..<position]))))
+                let digits = C.text(characters[start..<position])
+                (kind, text) = (.number(Rational(decimal: Substring(digits))), digits)
             } else {
                 (kind, position) = punctuation(character, next: next, at: position)
             }
             precondition(position > start, "the lexer must consume at least one character per token")
-            tokens.append(Token(kind: kind, range: SourceRange(start, position), text: C.text(characters[start..<position])))
+            tokens.append(Token(
+                kind: kind, range: SourceRange(start, position), text: text ?? C.text(characters[start..<position])))
         }
         tokens.append(Token(kind: .end, range: SourceRange(characters.count, characters.count), text: ""))
         return tokens

@@ -28,13 +28,15 @@ final class MatrixSimplifier {
     }
 
     let table: ExpressionTable
-    /// Rule applications left; shared by the nested sums of one simplification.
-    private(set) var budget: Int
+    /// Rule applications left; shared by the nested sums of one simplification. (A simplifier
+    /// belongs to one derivation on one thread: the run-time exclusivity checks Swift makes on
+    /// a class's stored properties are turned off for the ones touched at every rule.)
+    @exclusivity(unchecked) private(set) var budget: Int
     /// Applied rules, when recording (for `--steps`).
     private(set) var steps: [SimplificationStep] = []
     private let recording: Bool
     /// `.budgetExhausted` once the budget ran out, else `.fixpoint`.
-    private(set) var stopReason = StopReason.fixpoint
+    @exclusivity(unchecked) private(set) var stopReason = StopReason.fixpoint
 
     /// Where the time of simplification goes, when it is wanted.
     let profile: StageProfile?
