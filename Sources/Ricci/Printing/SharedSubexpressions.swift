@@ -69,18 +69,19 @@ struct SubexpressionGraph: Sendable {
     /// The graph of the interned expression `id`: its DAG, read from the table.
     init(_ id: ExprID, in table: ExpressionTable) {
         let order = table.topologicalOrder(from: id).reversed()
-        var numbers: [ExprID: Int] = [:]
+        // The graph's number of each table node, by the table's (dense) numbering.
+        var numbers = [Int](repeating: -1, count: table.nodes.count)
         for node in order {
             let expr = table.expression(node)
-            let childNumbers = table[node].children.map { numbers[$0]! }
-            numbers[node] = nodes.count
+            let childNumbers = table[node].children.map { numbers[Int($0.raw)] }
+            numbers[Int(node.raw)] = nodes.count
             nodes.append(expr)
             children.append(childNumbers)
             operatorCounts.append(expr.children.isEmpty && !expr.isConstructor ? 0
                 : 1 + childNumbers.reduce(0) { $0 + operatorCounts[$1] })
             ownLengths.append(expr.ownTextLength)
         }
-        root = numbers[id]!
+        root = numbers[Int(id.raw)]
     }
 
     /// Numbers `expr` and its sub-expressions, reusing the number of an equal one. A node is
@@ -146,12 +147,12 @@ extension MatrixExpr {
     fileprivate var ownTextLength: Int {
         switch self {
         case .number(let value): return value.description.count
-        case .variable(let name): return name.count
+        case .variable(let name): return name.unicodeScalars.count
         case .identity, .ones: return 2
         case .add, .subtract, .hadamard, .elementwiseDivide: return 3
         case .multiply, .divide, .power, .elementwisePower, .transpose: return 1
         case .negate: return 1
-        case .apply(let function, _): return function.name.count + 2
+        case .apply(let function, _): return function.name.unicodeScalars.count + 2
         }
     }
 
