@@ -49,6 +49,28 @@ struct Token: Hashable, Sendable {
     let text: String
 }
 
+extension Token.Kind {
+    /// The text of an operator or punctuation token read from ASCII input, where each has
+    /// one spelling; `nil` for names, numbers and the rest.
+    var asciiSpelling: String? {
+        switch self {
+        case .plus: return "+"
+        case .minus: return "-"
+        case .star: return "*"
+        case .slash: return "/"
+        case .dotStar: return ".*"
+        case .dotSlash: return "./"
+        case .caret: return "^"
+        case .dotCaret: return ".^"
+        case .quote: return "'"
+        case .leftParenthesis: return "("
+        case .rightParenthesis: return ")"
+        case .comma: return ","
+        case .number, .name, .transposeMark, .invalid, .end: return nil
+        }
+    }
+}
+
 /// The lexer: characters to tokens, whitespace dropped. It never fails; characters that
 /// start no token become ``Token/Kind/invalid(_:)`` tokens for the parser to report.
 ///
@@ -97,8 +119,10 @@ enum Lexer {
                 (kind, position) = punctuation(character, next: next, at: position)
             }
             precondition(position > start, "the lexer must consume at least one character per token")
+            // Punctuation in ASCII input has one spelling: a literal, not a string built anew.
+            let spelling = text ?? (C.self == UInt8.self ? kind.asciiSpelling : nil)
             tokens.append(Token(
-                kind: kind, range: SourceRange(start, position), text: text ?? C.text(characters[start..<position])))
+                kind: kind, range: SourceRange(start, position), text: spelling ?? C.text(characters[start..<position])))
         }
         tokens.append(Token(kind: .end, range: SourceRange(characters.count, characters.count), text: ""))
         return tokens

@@ -466,9 +466,17 @@ struct ExpressionParser {
     /// True for the names that can only be called: built-ins, `I`, `ones`, declared
     /// functions and the gradients of declared scalar functions.
     private func isFunctionName(_ name: String) -> Bool {
-        if NameConventions.reservedNames.contains(name) || functions[name] != nil { return true }
-        return name.hasPrefix(NameConventions.gradientPrefix)
-            && functions[String(name.dropFirst(NameConventions.gradientPrefix.count))] == .scalar
+        if !functions.isEmpty {
+            if functions[name] != nil { return true }
+            if name.hasPrefix(NameConventions.gradientPrefix),
+                functions[String(name.dropFirst(NameConventions.gradientPrefix.count))] == .scalar
+            {
+                return true
+            }
+        }
+        // Every built-in name but `I` is longer than one letter, and most variables are one.
+        if name.utf8.count == 1 { return name == "I" }
+        return NameConventions.reservedNames.contains(name)
     }
 
     /// `name(…)`: a built-in, `I`, `ones`, a declared function, or `grad_` of a declared
