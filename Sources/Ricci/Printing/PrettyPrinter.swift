@@ -395,6 +395,7 @@ public enum PrettyPrinter {
     static func prettyName(_ name: String) -> String {
         // Most names are one letter, which no Greek name and no index can be.
         if name.utf8.count == 1 { return name }
+        if let ascii = asciiPrettyName(name) { return ascii }
         let (head, rest) = splitName(name)
         let letters = GreekNames.unicode(head) ?? String(head)
         if rest.isEmpty { return letters }
@@ -402,6 +403,38 @@ public enum PrettyPrinter {
         let index = rest.first == "_" ? rest.dropFirst() : rest
         if isIndex, let subscripted = subscriptText(index) { return letters + subscripted }
         return letters + rest
+    }
+
+    /// ``prettyName(_:)`` of an ASCII name, read on its bytes (no Unicode property or
+    /// `Character` look-ups); `nil` for a name with other characters.
+    private static func asciiPrettyName(_ name: String) -> String? {
+        let bytes = Array(name.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        let headLength = bytes.prefix(while: isLetter).count
+        let head = String(decoding: bytes[..<headLength], as: UTF8.self)
+        // Greek names have two letters or more (`mu`, `pi`, `lambda`).
+        let letters = headLength >= 2 ? GreekNames.unicode(head[...]) ?? head : head
+        let rest = bytes[headLength...]
+        if rest.isEmpty { return letters }
+        let isIndex = rest.allSatisfy { (0x30...0x39).contains($0) } || (rest.first == 0x5F && rest.count > 1)
+        let index = rest.first == 0x5F ? rest.dropFirst() : rest
+        if isIndex {
+            var subscripted = ""
+            for byte in index {
+                guard let lowered = asciiSubscripts[Int(byte)] else {
+                    return letters + String(decoding: rest, as: UTF8.self)
+                }
+                subscripted.append(lowered)
+            }
+            return letters + subscripted
+        }
+        return letters + String(decoding: rest, as: UTF8.self)
+    }
+
+    /// ``subscriptCharacters`` by ASCII code.
+    private static let asciiSubscripts: [Character?] = (0..<128).map { code in
+        subscriptCharacters[Character(Unicode.Scalar(UInt8(code)))]
     }
 
     static func number(_ value: Rational) -> Piece {
@@ -437,15 +470,17 @@ public enum PrettyPrinter {
         return (value.isNegative ? "−" : "") + value.magnitude.description
     }
 
-    static let superscriptDigits: [Character: Character] = [
-        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷",
-        "8": "⁸", "9": "⁹", "-": "⁻",
-    ]
-
     /// An integer in superscript digits: `²`, `⁻¹`.
     static func superscript(_ value: Int) -> String {
-        String(String(value).map { superscriptDigits[$0]! })
+        var result = ""
+        for byte in String(value).utf8 {
+            result.append(byte == UInt8(ascii: "-") ? "⁻" : superscriptDigitsByValue[Int(byte - UInt8(ascii: "0"))])
+        }
+        return result
     }
+
+    /// `⁰ … ⁹` by digit value.
+    private static let superscriptDigitsByValue: [Character] = Array("⁰¹²³⁴⁵⁶⁷⁸⁹")
 
     /// The characters Unicode has subscript forms for: digits and some lower-case letters.
     static let subscriptCharacters: [Character: Character] = [
@@ -459,7 +494,8 @@ public enum PrettyPrinter {
     static func subscriptText(_ text: Substring) -> String? {
         var result = ""
         for character in text {
-            guard let lowered = subscriptCharacters[character] else { return nil }
+            let lowered = character.asciiValue.map { asciiSubscripts[Int($0)] } ?? subscriptCharacters[character]
+            guard let lowered else { return nil }
             result.append(lowered)
         }
         return result
