@@ -20,58 +20,78 @@ extension IndexContext {
     /// `id`'s shape (``Shape/axes``).
     func lower(_ id: ExprID, _ indices: [Index]) -> Term {
         measured(profile, .lower) {
-            table.opensInto(id, atMost: Self.longestOpenedEntry)
-                ? lowerEntry(id, indices) : Term(.one, [.entry(id, IndexList(indices), exponent: .one)])
+            var term = Term(.one)
+            appendEntry(id, indices, to: &term)
+            return term
         }
     }
 
     /// The most factors an entry is opened into by ``lower(_:_:)``.
     static let longestOpenedEntry = 16
 
-    private func lowerEntry(_ id: ExprID, _ indices: [Index]) -> Term {
+    /// Multiplies `term` by the entry `id[indices]`: opened (see ``lower(_:_:)``) when it opens
+    /// into at most ``longestOpenedEntry`` factors, one closed factor otherwise.
+    private func appendEntry(_ id: ExprID, _ indices: [Index], to term: inout Term) {
+        if table.opensInto(id, atMost: Self.longestOpenedEntry) {
+            appendOpened(id, indices, to: &term)
+        } else {
+            term.factors.append(.entry(id, IndexList(indices), exponent: .one))
+        }
+    }
+
+    /// Multiplies `term` by the opened entry `id[indices]`. Every factor goes into the one
+    /// term being built: no term per node, no joining of factor lists. (Whatever lies below
+    /// an entry that opens into few factors opens into fewer, so the bound is checked once,
+    /// at the top.)
+    private func appendOpened(_ id: ExprID, _ indices: [Index], to term: inout Term) {
         let table = self.table
         precondition(indices.count == table.shape(id).axisCount, "index count does not fit the shape")
         switch table[id] {
         case .number(let value):
-            return Term(value)
+            term.coefficient *= value
         case .variable, .add, .subtract, .apply(.inverse, _), .apply(.determinant, _),
             .apply(.logDeterminant, _), .apply(.norm2, _), .apply(.elementwise, _),
             .apply(.declaredElementwise, _), .apply(.declaredElementwiseDerivative, _),
             .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones:
-            return Term(.one, [.entry(id, IndexList(indices), exponent: .one)])
+            term.factors.append(.entry(id, IndexList(indices), exponent: .one))
         case .identity:
             // I(1) is the number 1.
-            return indices.isEmpty ? Term(.one) : Term(.one, [.delta(indices[0], indices[1])])
+            if !indices.isEmpty { term.factors.append(.delta(indices[0], indices[1])) }
         case .negate(let a):
-            var term = lower(a, indices)
+            appendOpened(a, indices, to: &term)
             term.coefficient = -term.coefficient
-            return term
         case .transpose(let a):
-            return lower(a, indices.reversed())
+            appendOpened(a, indices.reversed(), to: &term)
         case .multiply(let a, let b):
             let (left, right) = productSlots(a, b, indices)
-            return product(lower(a, left), lower(b, right))
+            appendOpened(a, left, to: &term)
+            appendOpened(b, right, to: &term)
         case .hadamard(let a, let b):
-            return product(lower(a, slots(a, indices)), lower(b, slots(b, indices)))
+            appendOpened(a, slots(a, indices), to: &term)
+            appendOpened(b, slots(b, indices), to: &term)
         case .elementwiseDivide(let a, let b):
-            return product(lower(a, slots(a, indices)), lower(b, slots(b, indices), power: -1))
+            appendOpened(a, slots(a, indices), to: &term)
+            appendPower(b, slots(b, indices), -1, to: &term)
         case .divide(let a, let b):
-            return product(lower(a, indices), lower(b, [], power: -1))
+            appendOpened(a, indices, to: &term)
+            appendPower(b, [], -1, to: &term)
         case .power(let a, let exponent):
-            return lower(a, [], power: exponent)
+            appendPower(a, [], exponent, to: &term)
         case .elementwisePower(let a, let exponent):
-            return lower(a, indices, power: exponent)
+            appendPower(a, indices, exponent, to: &term)
         case .apply(.trace, let a):
-            return lower(a, diagonalSlots(a))
+            appendOpened(a, diagonalSlots(a), to: &term)
         case .apply(.sum, let a):
-            return lower(a, freshIndices(for: a))
+            appendOpened(a, freshIndices(for: a), to: &term)
         case .apply(.diagonalMatrix, let v):
-            if indices.isEmpty { return lower(v, []) }
-            var term = lower(v, [indices[0]])
-            term.factors.append(.delta(indices[0], indices[1]))
-            return term
+            if indices.isEmpty {
+                appendOpened(v, [], to: &term)
+            } else {
+                appendOpened(v, [indices[0]], to: &term)
+                term.factors.append(.delta(indices[0], indices[1]))
+            }
         case .apply(.diagonalVector, let a):
-            return lower(a, indices.isEmpty ? [] : [indices[0], indices[0]])
+            appendOpened(a, indices.isEmpty ? [] : [indices[0], indices[0]], to: &term)
         }
     }
 
@@ -80,20 +100,28 @@ extension IndexContext {
     /// otherwise the entry stays one closed factor raised to the power. A fractional power is
     /// never split, since `(x²)^½ = |x|`, not `x`.
     func lower(_ id: ExprID, _ indices: [Index], power exponent: Rational) -> Term {
-        if exponent.isOne { return lower(id, indices) }
-        let closed = Term(.one, [.entry(id, IndexList(indices), exponent: exponent)])
-        guard exponent.isInteger else { return closed }
-        let term = lower(id, indices)
-        let own = Set(indices)
-        guard let coefficient = term.coefficient.power(exponent), !coefficient.isZero else { return closed }
-        var factors: [Factor] = []
-        for factor in term.factors {
-            guard case .entry(let inner, let innerIndices, let innerExponent) = factor,
-                innerIndices.allSatisfy(own.contains)
-            else { return closed }
-            factors.append(.entry(inner, innerIndices, exponent: innerExponent * exponent))
+        var term = Term(.one)
+        appendPower(id, indices, exponent, to: &term)
+        return term
+    }
+
+    /// Multiplies `term` by ``lower(_:_:power:)``.
+    private func appendPower(_ id: ExprID, _ indices: [Index], _ exponent: Rational, to term: inout Term) {
+        if exponent.isOne { return appendEntry(id, indices, to: &term) }
+        let closed = Factor.entry(id, IndexList(indices), exponent: exponent)
+        guard exponent.isInteger else { return term.factors.append(closed) }
+        let base = lower(id, indices)
+        guard let coefficient = base.coefficient.power(exponent), !coefficient.isZero,
+            base.factors.allSatisfy({ factor in
+                guard case .entry(_, let innerIndices, _) = factor else { return false }
+                // The entry's own indices are at most two: a search beats a set.
+                return innerIndices.allSatisfy(indices.contains)
+            })
+        else { return term.factors.append(closed) }
+        term.coefficient *= coefficient
+        for case .entry(let inner, let innerIndices, let innerExponent) in base.factors {
+            term.factors.append(.entry(inner, innerIndices, exponent: innerExponent * exponent))
         }
-        return Term(coefficient, factors)
     }
 
     /// The product of two terms whose summed indices are fresh (as ``lower(_:_:)`` makes
