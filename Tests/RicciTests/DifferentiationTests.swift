@@ -95,6 +95,8 @@ private func derivative(
         ("beta./(alpha.*beta)", "beta", [], "0"),
         ("lambda((X'*X)'.*(tr(X'*X)*B))", "X", ["lambda:scalar"], nil),
         ("tr(3*(x*a' - diagm(x*a'*x)))", "x", [], nil),
+        // A scalar product of vectors inside a closed adjoint that is used transposed.
+        ("sum(exp(diagv(B)'*(x'*y*y)*(inv(A' + 3*I(n))*(A'*x))))", "A", ["A:n,n", "B:n,n", "x:n", "y:n"], nil),
     ] as [(String, String, [String], String?)])
     func regressions(expression: String, variable: String, declarations: [String], expected: String?) throws {
         let result = try derivative(expression, variable, declarations)
