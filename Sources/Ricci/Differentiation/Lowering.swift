@@ -21,6 +21,8 @@ extension IndexContext {
     func lower(_ id: ExprID, _ indices: [Index]) -> Term {
         measured(profile, .lower) {
             var term = Term(.one)
+            // Room for the factors of a typical opened entry: one allocation, not several.
+            term.factors.reserveCapacity(4)
             appendEntry(id, indices, to: &term)
             return term
         }

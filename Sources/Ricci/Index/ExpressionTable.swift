@@ -225,9 +225,12 @@ final class ExpressionTable {
     /// stack so that deep input cannot overflow the call stack).
     func topologicalOrder(from root: ExprID, including: (ExprID) -> Bool = { _ in true }) -> [ExprID] {
         var postOrder: [ExprID] = []
+        postOrder.reserveCapacity(32)
         // Node numbers are dense: a flag per node is cheaper than a set.
         var visited = [Bool](repeating: false, count: nodes.count)
-        var stack: [(node: ExprID, expanded: Bool)] = [(root, false)]
+        var stack: [(node: ExprID, expanded: Bool)] = []
+        stack.reserveCapacity(32)
+        stack.append((root, false))
         while let entry = stack.popLast() {
             if entry.expanded {
                 postOrder.append(entry.node)
@@ -249,12 +252,15 @@ final class ExpressionTable {
     /// The walk stops as soon as it has seen more, so it costs at most `limit` steps.
     func opensInto(_ id: ExprID, atMost limit: Int) -> Bool {
         var leaves = 0
-        var pending = [id]
+        var pending: [ExprID] = []
+        pending.reserveCapacity(min(limit, 64))
+        pending.append(id)
         while let next = pending.popLast() {
             switch self[next] {
             case .multiply(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b),
                 .divide(let a, let b):
-                pending += [a, b]
+                pending.append(a)
+                pending.append(b)
             case .transpose(let a), .negate(let a), .power(let a, _), .elementwisePower(let a, _),
                 .apply(.trace, let a), .apply(.sum, let a), .apply(.diagonalMatrix, let a),
                 .apply(.diagonalVector, let a):

@@ -35,10 +35,14 @@ extension ExpressionTable {
     /// there are more than `limit` (the walk stops there, so it is cheap on a long product).
     func productFactors(_ id: ExprID, atMost limit: Int) -> [ExprID]? {
         var factors: [ExprID] = []
-        var pending = [id]
+        var pending: [ExprID] = []
+        pending.reserveCapacity(min(limit, 64) + 1)
+        pending.append(id)
         while let next = pending.popLast() {
             switch self[next] {
-            case .multiply(let a, let b): pending += [b, a]
+            case .multiply(let a, let b):
+                pending.append(b)
+                pending.append(a)
             case .transpose(let a), .negate(let a): pending.append(a)
             default:
                 factors.append(next)
