@@ -25,14 +25,18 @@ public enum NameConventions {
         isNameStart(character) || character == "_" || (character.isASCII && character.isNumber)
     }
 
+    /// True for the bytes of `A`…`Z` and `a`…`z`.
+    static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
     /// True when `name` is a letter followed by letters, ASCII digits and `_`.
     public static func isValidName(_ name: String) -> Bool {
         // An ASCII name is checked on its bytes, without Unicode property look-ups.
         let bytes = name.utf8
         if let first = bytes.first, bytes.allSatisfy({ $0 < 0x80 }) {
-            func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-            return isLetter(first)
-                && bytes.dropFirst().allSatisfy { isLetter($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+            return isASCIILetter(first)
+                && bytes.dropFirst().allSatisfy { isASCIILetter($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
         }
         guard let first = name.first, isNameStart(first) else { return false }
         return name.dropFirst().allSatisfy(isNameContinuation)

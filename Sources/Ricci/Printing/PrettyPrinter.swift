@@ -147,7 +147,11 @@ public enum PrettyPrinter {
     /// The leading letters of a name and the rest: `lambda2` → `lambda`, `2`; `x_hat` → `x`,
     /// `_hat`.
     static func splitName(_ name: String) -> (head: Substring, rest: Substring) {
-        let end = name.firstIndex { !$0.isLetter } ?? name.endIndex
+        // An ASCII name is split on its bytes, without Unicode property look-ups.
+        let bytes = name.utf8
+        let end = bytes.allSatisfy({ $0 < 0x80 })
+            ? bytes.firstIndex { !NameConventions.isASCIILetter($0) } ?? name.endIndex
+            : name.firstIndex { !$0.isLetter } ?? name.endIndex
         return (name[..<end], name[end...])
     }
 
@@ -395,41 +399,14 @@ public enum PrettyPrinter {
     static func prettyName(_ name: String) -> String {
         // Most names are one letter, which no Greek name and no index can be.
         if name.utf8.count == 1 { return name }
-        if let ascii = asciiPrettyName(name) { return ascii }
         let (head, rest) = splitName(name)
-        let letters = GreekNames.unicode(head) ?? String(head)
+        // Greek names have two letters or more (`mu`, `pi`, `lambda`).
+        let letters = (head.utf8.count >= 2 ? GreekNames.unicode(head) : nil) ?? String(head)
         if rest.isEmpty { return letters }
         let isIndex = rest.allSatisfy(\.isNumber) || (rest.first == "_" && rest.count > 1)
         let index = rest.first == "_" ? rest.dropFirst() : rest
         if isIndex, let subscripted = subscriptText(index) { return letters + subscripted }
         return letters + rest
-    }
-
-    /// ``prettyName(_:)`` of an ASCII name, read on its bytes (no Unicode property or
-    /// `Character` look-ups); `nil` for a name with other characters.
-    private static func asciiPrettyName(_ name: String) -> String? {
-        let bytes = Array(name.utf8)
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-        let headLength = bytes.prefix(while: isLetter).count
-        let head = String(decoding: bytes[..<headLength], as: UTF8.self)
-        // Greek names have two letters or more (`mu`, `pi`, `lambda`).
-        let letters = headLength >= 2 ? GreekNames.unicode(head[...]) ?? head : head
-        let rest = bytes[headLength...]
-        if rest.isEmpty { return letters }
-        let isIndex = rest.allSatisfy { (0x30...0x39).contains($0) } || (rest.first == 0x5F && rest.count > 1)
-        let index = rest.first == 0x5F ? rest.dropFirst() : rest
-        if isIndex {
-            var subscripted = ""
-            for byte in index {
-                guard let lowered = asciiSubscripts[Int(byte)] else {
-                    return letters + String(decoding: rest, as: UTF8.self)
-                }
-                subscripted.append(lowered)
-            }
-            return letters + subscripted
-        }
-        return letters + String(decoding: rest, as: UTF8.self)
     }
 
     /// ``subscriptCharacters`` by ASCII code.

@@ -21,14 +21,19 @@ extension ExpressionTable {
 
     /// Appends the factors of ``productFactors(_:)`` to `factors`.
     private func appendProductFactors(of id: ExprID, to factors: inout [ExprID]) {
-        guard case .multiply(let a, let b) = self[id],
-            !shape(id).isScalar || (shape(a).isScalar && shape(b).isScalar)
-        else {
+        guard case .multiply(let a, let b) = self[id], !isScalarProductOfNonScalars(id) else {
             factors.append(id)
             return
         }
         appendProductFactors(of: a, to: &factors)
         appendProductFactors(of: b, to: &factors)
+    }
+
+    /// True for a scalar made by a product of non-scalars (`x'*y`, `x'*A*y`): it scales
+    /// whatever it multiplies, so it is one factor, never links of a matrix chain.
+    func isScalarProductOfNonScalars(_ id: ExprID) -> Bool {
+        guard case .multiply(let a, let b) = self[id] else { return false }
+        return shape(id).isScalar && !(shape(a).isScalar && shape(b).isScalar)
     }
 
     /// The factors of the products and transposes at the top of `id`, or `nil` as soon as

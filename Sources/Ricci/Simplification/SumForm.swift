@@ -45,10 +45,9 @@ extension ExpressionTable {
         case .negate(let a):
             term.coefficient = -term.coefficient
             decompose(a, transposed: transposed, into: &term)
-        case .multiply(let a, let b) where shape(id).isScalar && !(shape(a).isScalar && shape(b).isScalar):
-            // A scalar that is a product of non-scalars (`x'*y`) scales the term: it is one
-            // scalar factor, not links of the chain, where transposing the chain would turn it
-            // into `y'*x` between two matrices and break the chain's shapes.
+        case .multiply where isScalarProductOfNonScalars(id):
+            // One scalar factor, not links of the chain: transposing the chain would turn
+            // `x'*y` into `y'*x` between two matrices and break the chain's shapes.
             addScalar(id, exponent: .one, to: &term)
         case .multiply(let a, let b):
             let (first, second) = transposed ? (b, a) : (a, b)
