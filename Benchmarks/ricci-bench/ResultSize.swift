@@ -76,19 +76,18 @@ struct ResultSize: Sendable {
         case .power(_, let exponent): return "^\(exponent)"
         case .elementwisePower(_, let exponent): return ".^\(exponent)"
         case .transpose: return "'"
-        case .apply(let function, _): return function.name + "()"
+        case .powerBy: return "^"
+        case .elementwisePowerBy: return ".^"
+        case .apply(let function, _): return function.name + "(\(function.axisArgument ?? 0))"
+        case .apply2(let function, _, _): return function.name + "(,)"
         case .identity(let size): return "I(\(size))"
         case .ones(let rows, let columns): return "ones(\(rows),\(columns))"
+        case .zeros(let rows, let columns): return "zeros(\(rows),\(columns))"
+        case .commutation(let rows, let columns): return "commutation(\(rows),\(columns))"
+        case .sizeless(let constant): return constant.rawValue + "()"
         }
     }
 
     /// True for the leaves that ``MatrixExpr/operatorCount`` counts: `I(n)` and `ones(m,n)`.
-    private static func isOperatorLeaf(_ node: MatrixExpr) -> Bool {
-        switch node {
-        case .identity, .ones: return true
-        case .number, .variable, .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide, .divide,
-            .power, .elementwisePower, .transpose, .apply:
-            return false
-        }
-    }
+    private static func isOperatorLeaf(_ node: MatrixExpr) -> Bool { node.isConstructor }
 }

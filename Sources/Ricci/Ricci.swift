@@ -69,6 +69,11 @@ extension Derivative {
     public var latex: String? { matrix.map(LaTeXPrinter.print) }
     /// A NumPy expression (every value a 2-D array), `nil` when there is no matrix form.
     public var numpy: String? {
-        matrix.map { NumPyPrinter.print($0) { (try? environment.shape(of: $0))?.isScalar ?? false } }
+        let environment = self.environment
+        return matrix.map {
+            NumPyPrinter.print(
+                $0, isScalar: { (try? environment.shape(of: $0))?.isScalar ?? false },
+                isRowVector: { (try? environment.shape(of: $0))?.kind == .rowVector })
+        }
     }
 }

@@ -17,13 +17,13 @@ import Testing
         ("2 (A x − b)xᵀ", #"2 \left(A x - b\right) x^{\top}"#),
         ("a bᵀ", #"a b^{\top}"#),
         ("(a ⊙ exp(X b))bᵀ", #"\left(a \odot \exp\left(X b\right)\right) b^{\top}"#),
-        ("2 Wᵀ(T₁ ⊙ (𝟏ₗₓₙ − T₁) ⊙ (M T₁)) where T₁ = sigmoid(W X)", ""),
+        ("2 Wᵀ(T₁ ⊙ (1 − T₁) ⊙ (M T₁)) where T₁ = sigmoid(W X)", ""),
         ("2 Wᵀ(σ′(W X) ⊙ (M σ(W X)))", ""),
         ("2 Aᵀ(A X − b)", #"2 A^{\top} \left(A X - b\right)"#),
         ("(∇λ(σ(X W)) ⊙ σ′(X W))Wᵀ", ""),
         ("Xᵀ(∇λ(σ(X W)) ⊙ σ′(X W))", ""),
-        ("(sigmoid(X W) ⊙ (𝟏ₙₓₚ − sigmoid(X W)))Wᵀ", ""),
-        ("Xᵀ(sigmoid(X W) ⊙ (𝟏ₙₓₚ − sigmoid(X W)))", ""),
+        ("(sigmoid(X W) ⊙ (1 − sigmoid(X W)))Wᵀ", ""),
+        ("Xᵀ(sigmoid(X W) ⊙ (1 − sigmoid(X W)))", ""),
     ]
 
     @Test(arguments: Array(SeedGallery.examples.indices))

@@ -38,17 +38,27 @@ private func kind(_ expr: MatrixExpr) -> Kind {
         case .row: return .column
         case let other: return other
         }
+    case .powerBy:
+        return .scalar
+    case .elementwisePowerBy(let a, _):
+        return kind(a)
     case .apply(let function, let a):
         switch function {
-        case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar: return .scalar
-        case .inverse, .diagonalMatrix: return .matrix
-        case .diagonalVector: return .column
-        case .elementwise, .declaredElementwise, .declaredElementwiseDerivative, .declaredScalarGradient:
+        case .trace, .determinant, .logDeterminant, .sum, .mean, .norm2, .norm1, .logSumExp, .numel, .size,
+            .declaredScalar:
+            return .scalar
+        case .inverse, .pseudoInverse, .diagonalMatrix: return .matrix
+        case .diagonalVector, .rowSums, .rowMeans, .vec: return .column
+        case .columnSums, .columnMeans: return .row
+        case .diagonal: return kind(a) == .matrix ? .column : .matrix
+        case .elementwise, .softmax, .declaredElementwise, .declaredElementwiseDerivative, .declaredScalarGradient:
             return kind(a)
         }
-    case .identity:
+    case .apply2(let function, let a, _):
+        return function == .kron ? .matrix : kind(a)
+    case .identity, .commutation, .sizeless:
         return .matrix
-    case .ones(_, let n):
+    case .ones(_, let n), .zeros(_, let n):
         return n.isOne ? .column : .matrix
     }
 }

@@ -227,12 +227,15 @@ import Testing
         return (graph.value(of: root, at: plus) - graph.value(of: root, at: minus)) / (2 * h)
     }
 
-    /// `f(a·b + d²·b + 1/a)` for every function `f`, whose argument is positive at the point.
+    /// `f(a·b + d²·b + 1/a)` for every function `f`, whose argument is positive at the point
+    /// (for `asin` and `acos` the argument `u` is `u/(1 + u)`, inside their domain).
     @Test(arguments: ScalarFunction.allCases)
     func derivativesOfFunctionsMatchCentralDifferences(_ function: ScalarFunction) throws {
         let graph = ScalarGraph()
         let (a, b, d) = (graph.symbol(Self.a), graph.symbol(Self.b), graph.symbol(Self.d))
-        let argument = graph.sum([graph.product([a, b]), graph.product([graph.power(d, 2), b]), graph.power(a, -1)])
+        let positive = graph.sum([graph.product([a, b]), graph.product([graph.power(d, 2), b]), graph.power(a, -1)])
+        let argument = [.asin, .acos].contains(function)
+            ? graph.product([positive, graph.power(graph.sum([graph.one, positive]), -1)]) : positive
         let root = graph.product([graph.number(3), graph.apply(function, argument), graph.apply(.exp, d)])
         for symbol in [Self.a, Self.b, Self.d] {
             let derivative = try graph.derivative(of: root, withRespectTo: symbol)

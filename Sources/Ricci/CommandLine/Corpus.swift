@@ -18,8 +18,10 @@ public struct CorpusCase: Sendable, Hashable {
     public var declarations: Declarations
     /// The function, in the language.
     public var expression: String
-    /// The variable.
+    /// The variable (the first, when the case lists several).
     public var variable: String
+    /// The variables to differentiate by, in turn (`["w", "w"]` for a Hessian by `w`).
+    public var variables: [String]
     /// The expected derivative: an expression of the language, or index notation when
     /// ``expectsIndexForm``.
     public var expected: String
@@ -29,6 +31,8 @@ public struct CorpusCase: Sendable, Hashable {
     public var expectedGradient: String?
     /// Variables whose test values must be positive.
     public var positive: Set<String>
+    /// Variables whose test values must lie in `[−0.7, 0.7]`.
+    public var unit: Set<String>
     /// Dimensions that must get strictly increasing sizes.
     public var increasing: [String]
 
@@ -56,11 +60,19 @@ public struct CorpusCase: Sendable, Hashable {
         }
         self.kind = kind
         expression = try string("expr")
-        variable = try string("wrt")
+        if let list = json["wrt"] as? [String], let first = list.first {
+            variables = list
+            variable = first
+        } else {
+            variable = try string("wrt")
+            variables = [variable]
+        }
         expected = try string("expected")
         expectsIndexForm = (json["expected_form"] as? String) == "index"
-        expectedGradient = json["gradient"] as? String
-        positive = Set(((json["domain"] as? [String: String]) ?? [:]).filter { $0.value == "positive" }.keys)
+        expectedGradient = (json["gradient"] as? String) ?? (json["first"] as? String)
+        let domains = (json["domain"] as? [String: String]) ?? [:]
+        positive = Set(domains.filter { $0.value == "positive" }.keys)
+        unit = Set(domains.filter { $0.value == "unit" }.keys)
         increasing = (json["size_order"] as? [String]) ?? []
         guard let variables = json["vars"] as? [String: Any] else {
             throw CorpusError(message: "case \(id) has no \"vars\" object")

@@ -71,6 +71,7 @@ enum DiffCommand {
             switch dimension {
             case .fixed(let size): return .int(size)
             case .named(let name): return .string(name)
+            case .product: return .string(dimension.description)
             }
         })
     }

@@ -28,15 +28,25 @@ struct DerivativeTarget {
 }
 
 extension IndexContext {
+    /// The largest `|k|` of a matrix power `X^k` that is differentiated: its derivative has
+    /// `|k|` terms (`d(X³) = dX X² + X dX X + X² dX`).
+    static let largestDifferentiatedMatrixPower = 64
+
     /// `∂ id[indices] / ∂ target.node[target.indices]` as a list of terms (their sum), free
     /// indices `indices` followed by `target.indices`, deltas not yet contracted.
     ///
     /// The only base rule is `∂X[i,j]/∂X[p,q] = δ[i,p] δ[j,q]`. Sums differentiate term by
-    /// term; every multiplicative node is a product of entries of its children
-    /// (``oneLevelProduct(_:_:)``) and follows the product rule; the non-linear functions
-    /// follow the chain rule with their known derivatives:
+    /// term (a broadcast operand by its own, fewer, indices); every multiplicative node is a
+    /// product of entries of its children (``oneLevelProduct(_:_:)``) and follows the product
+    /// rule; the non-linear functions follow the chain rule with their known derivatives:
     /// `∂A⁻¹ = −A⁻¹ ∂A A⁻¹`, `∂det A = det A · tr(A⁻¹ ∂A)`, `∂logdet A = tr(A⁻¹ ∂A)`,
-    /// `∂‖A‖ = ‖A‖⁻¹ Σ A ⊙ ∂A`, `∂f(A) = f'(A) ⊙ ∂A` entry-wise, `∂λ(A) = Σ ∇λ(A) ⊙ ∂A`.
+    /// `∂‖A‖ = ‖A‖⁻¹ Σ A ⊙ ∂A`, `∂‖A‖₁ = Σ sign(A) ⊙ ∂A`, `∂f(A) = f'(A) ⊙ ∂A` entry-wise,
+    /// `∂λ(A) = Σ ∇λ(A) ⊙ ∂A`, `∂(X^k) = Σ_r X^r ∂X X^(k−1−r)`, `∂(s^t) = t s^(t−1) ∂s +
+    /// s^t log(s) ∂t`, `∂ max(A, B) = step(A − B) ⊙ ∂A + step(B − A) ⊙ ∂B`,
+    /// `∂softmax(A) = s ⊙ (∂A − 𝟏 (sᵀ∂A))` column by column, `∂logsumexp(A) = Σ G ⊙ ∂A`
+    /// (`G = softmax(A)` for a vector, `exp(A − logsumexp(A))` otherwise), and Golub and
+    /// Pereyra's `∂A⁺ = −A⁺ ∂A A⁺ + A⁺A⁺ᵀ ∂Aᵀ (I − AA⁺) + (I − A⁺A) ∂Aᵀ A⁺ᵀA⁺` (for a matrix of
+    /// locally constant rank).
     func derivative(of id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
         try measured(profile, .differentiate) { try differentiate(id, at: indices, target) }
     }
@@ -46,17 +56,24 @@ extension IndexContext {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }
         switch table[id] {
-        case .number, .variable, .identity, .ones:
+        case .number, .variable, .identity, .ones, .zeros, .commutation:
             return []
         case .add(let a, let b):
-            return try childDerivative(a, indices, target) + childDerivative(b, indices, target)
+            return try childDerivative(a, broadcastSlots(a, in: id, indices), target)
+                + childDerivative(b, broadcastSlots(b, in: id, indices), target)
         case .subtract(let a, let b):
-            return try childDerivative(a, indices, target)
-                + childDerivative(b, indices, target).map { Term(-$0.coefficient, $0.factors) }
+            return try childDerivative(a, broadcastSlots(a, in: id, indices), target)
+                + childDerivative(b, broadcastSlots(b, in: id, indices), target).map { Term(-$0.coefficient, $0.factors) }
         case .apply(let function, let a) where !function.isMultiplicative:
             return try chainRule(function, of: id, argument: a, at: indices, target)
+        case .apply2(.maximum, let a, let b), .apply2(.minimum, let a, let b):
+            return try extremumRule(id, a, b, at: indices, target)
+        case .matrixPower(let a, let k):
+            return try matrixPowerRule(id, base: a, exponent: k, at: indices, target)
+        case .powerBy(let a, let t), .elementwisePowerBy(let a, let t):
+            return try powerByRule(id, base: a, exponent: t, at: indices, target)
         case .negate, .multiply, .hadamard, .elementwiseDivide, .divide, .power,
-            .elementwisePower, .transpose, .apply:
+            .elementwisePower, .transpose, .apply, .apply2:
             return try productRule(oneLevelProduct(id, indices), target)
         }
     }
@@ -78,7 +95,8 @@ extension IndexContext {
 
     /// A multiplicative node's entry as `coefficient × Π slots × Π deltas`, one level deep:
     /// `(A B)[i,k] = Σ_j A[i,j] B[j,k]`, `(A ./ B)[i,j] = A[i,j] B[i,j]⁻¹`,
-    /// `tr(M) = Σ_i M[i,i]`, `diagm(v)[i,j] = v[i] δ[i,j]`, and so on (see ``lower(_:_:)``).
+    /// `tr(M) = Σ_i M[i,i]`, `diagm(v)[i,j] = v[i] δ[i,j]`, `kron(A, B)[(a,b),(c,d)] =
+    /// A[a,c] B[b,d]`, `mean(M) = Σ M[i,j] numel(M)⁻¹`, and so on (see ``lower(_:_:)``).
     func oneLevelProduct(_ id: ExprID, _ indices: [Index]) -> (Rational, [ProductSlot], [Factor]) {
         func slot(_ child: ExprID, _ childIndices: [Index], _ exponent: Rational = .one) -> ProductSlot {
             ProductSlot(child: child, indices: childIndices, exponent: exponent)
@@ -90,9 +108,9 @@ extension IndexContext {
             let (left, right) = productSlots(a, b, indices)
             return (.one, [slot(a, left), slot(b, right)], [])
         case .hadamard(let a, let b):
-            return (.one, [slot(a, slots(a, indices)), slot(b, slots(b, indices))], [])
+            return (.one, [slot(a, broadcastSlots(a, in: id, indices)), slot(b, broadcastSlots(b, in: id, indices))], [])
         case .elementwiseDivide(let a, let b):
-            return (.one, [slot(a, slots(a, indices)), slot(b, slots(b, indices), -1)], [])
+            return (.one, [slot(a, broadcastSlots(a, in: id, indices)), slot(b, broadcastSlots(b, in: id, indices), -1)], [])
         case .divide(let a, let b):
             return (.one, [slot(a, indices), slot(b, [], -1)], [])
         case .power(let a, let exponent):
@@ -100,17 +118,36 @@ extension IndexContext {
         case .elementwisePower(let a, let exponent):
             return (.one, [slot(a, indices, exponent)], [])
         case .transpose(let a):
-            return (.one, [slot(a, indices.reversed())], [])
+            return (.one, [slot(a, transposedSlots(a, indices))], [])
         case .apply(.trace, let a):
             return (.one, [slot(a, diagonalSlots(a))], [])
         case .apply(.sum, let a):
             return (.one, [slot(a, freshIndices(for: a))], [])
+        case .apply(.mean, let a):
+            return (.one, [slot(a, freshIndices(for: a)), slot(table.apply(.numel, a), [], -1)], [])
+        case .apply(.columnSums, let a):
+            return (.one, [slot(a, freshIndices(over: table.shape(a).rows) + indices)], [])
+        case .apply(.rowSums, let a):
+            return (.one, [slot(a, indices + freshIndices(over: table.shape(a).columns))], [])
+        case .apply(.columnMeans, let a):
+            let rows = table.shape(a).rows
+            return (.one, [slot(a, freshIndices(over: rows) + indices), slot(table.apply(.size(axis: 1), a), [], -1)], [])
+        case .apply(.rowMeans, let a):
+            let columns = table.shape(a).columns
+            return (.one, [slot(a, indices + freshIndices(over: columns)), slot(table.apply(.size(axis: 2), a), [], -1)], [])
+        case .apply(.vec, let a):
+            let columnCount = table.shape(a).columns.indexCount
+            return (.one, [slot(a, Array(indices.dropFirst(columnCount) + indices.prefix(columnCount)))], [])
         case .apply(.diagonalMatrix, let v):
             if indices.isEmpty { return (.one, [slot(v, [])], []) }
             return (.one, [slot(v, [indices[0]])], [.delta(indices[0], indices[1])])
         case .apply(.diagonalVector, let a):
             return (.one, [slot(a, indices.isEmpty ? [] : [indices[0], indices[0]])], [])
-        case .number, .variable, .add, .subtract, .apply, .identity, .ones:
+        case .apply2(.kron, let a, let b):
+            let (left, right) = kroneckerSlots(a, b, indices)
+            return (.one, [slot(a, left), slot(b, right)], [])
+        case .number, .variable, .add, .subtract, .apply, .apply2, .identity, .ones, .zeros, .commutation,
+            .matrixPower, .powerBy, .elementwisePowerBy:
             preconditionFailure("not a multiplicative node")
         }
     }
@@ -135,6 +172,72 @@ extension IndexContext {
         return terms
     }
 
+    /// `∂ max(a, b) = step(a − b) ⊙ ∂a + step(b − a) ⊙ ∂b`, and `min` with the steps
+    /// exchanged: at a point where the two differ (kinks, where they are equal, have no
+    /// derivative), each side counts where it is the one taken.
+    private func extremumRule(
+        _ id: ExprID, _ a: ExprID, _ b: ExprID, at indices: [Index], _ target: DerivativeTarget
+    ) throws -> [Term] {
+        guard case .apply2(let function, _, _) = table[id] else { preconditionFailure("an extremum") }
+        let aWins = table.apply(.elementwise(.step), table.subtract(a, b))
+        let bWins = table.apply(.elementwise(.step), table.subtract(b, a))
+        let (aSide, bSide) = function == .maximum ? (aWins, bWins) : (bWins, aWins)
+        let aTerms = try childDerivative(a, broadcastSlots(a, in: id, indices), target)
+            .map { product(lower(aSide, indices), $0) }
+        let bTerms = try childDerivative(b, broadcastSlots(b, in: id, indices), target)
+            .map { product(lower(bSide, indices), $0) }
+        return aTerms + bTerms
+    }
+
+    /// `∂(X^k)[i,j] = Σ_{r=0}^{k−1} X^r[i,p] ∂X[p,q] X^(k−1−r)[q,j]` for `k > 0`, and for
+    /// `k < 0` `−Σ_{r=1}^{−k} X^(−r)[i,p] ∂X[p,q] X^(k−1+r)[q,j]` (from `∂X⁻¹ = −X⁻¹ ∂X X⁻¹`).
+    private func matrixPowerRule(
+        _ id: ExprID, base a: ExprID, exponent k: Int, at indices: [Index], _ target: DerivativeTarget
+    ) throws -> [Term] {
+        guard abs(k) <= Self.largestDifferentiatedMatrixPower else {
+            throw DifferentiationError(
+                because: "the derivative of the matrix power \(PlainPrinter.print(table.expression(id))) has \(abs(k)) terms; Ricci differentiates powers up to \(Self.largestDifferentiatedMatrixPower)")
+        }
+        if k == 0 { return [] }
+        let argumentIndices = freshIndices(for: a)
+        let inner = try childDerivative(a, argumentIndices, target)
+        if inner.isEmpty { return [] }
+        let powers: [(left: Int, right: Int)] = k > 0
+            ? (0..<k).map { ($0, k - 1 - $0) }
+            : (1...(-k)).map { (-$0, k - 1 + $0) }
+        let sign: Rational = k > 0 ? .one : .minusOne
+        var terms: [Term] = []
+        for (left, right) in powers {
+            let outer = Term(sign, lower(table.matrixPower(a, left), [indices[0], argumentIndices[0]]).factors
+                + lower(table.matrixPower(a, right), [argumentIndices[1], indices[1]]).factors)
+            terms += inner.map { product(outer, $0) }
+        }
+        return terms
+    }
+
+    /// `∂(s^t) = t s^(t−1) ∂s + s^t log(s) ∂t`, entry by entry for `X.^t`
+    /// (`t X.^(t−1) ⊙ ∂X + X.^t ⊙ log(X) ∂t`).
+    private func powerByRule(
+        _ id: ExprID, base a: ExprID, exponent t: ExprID, at indices: [Index], _ target: DerivativeTarget
+    ) throws -> [Term] {
+        let lowered = table.subtract(t, table.number(.one))
+        let reduced = table.shape(id).isScalar ? intern(.powerBy(a, lowered)) : intern(.elementwisePowerBy(a, lowered))
+        let baseSide = product(lower(t, []), lower(reduced, indices))
+        let exponentSide = product(lower(id, indices), lower(table.apply(.elementwise(.log), a), indices))
+        let baseTerms = try childDerivative(a, indices, target).map { product(baseSide, $0) }
+        let exponentTerms = try childDerivative(t, [], target).map { product(exponentSide, $0) }
+        return baseTerms + exponentTerms
+    }
+
+    /// An interned node (shorthand for the table's).
+    private func intern(_ node: ExprNode) -> ExprID { table.intern(node) }
+
+    /// The entry of `id` at an optional row and an optional column index, leaving out what
+    /// the shape has no axis for (`M[i,j]`, `v[i]`, `s`).
+    private func entry(_ id: ExprID, row: Index?, column: Index?) -> [Factor] {
+        lower(id, [row, column].compactMap { $0 }).factors
+    }
+
     /// The chain rule through a non-linear function `id = function(a)`.
     private func chainRule(
         _ function: MatrixFunction, of id: ExprID, argument a: ExprID, at indices: [Index],
@@ -143,77 +246,154 @@ extension IndexContext {
         // Entry-wise functions: ∂f(a)[i,j] = f'(a)[i,j] ∂a[i,j].
         if function.isElementwise {
             let outer = try elementwiseDerivative(function, of: id, argument: a, at: indices)
+            if outer.coefficient.isZero { return [] }
             return try childDerivative(a, indices, target).map { product(outer, $0) }
         }
-        // The rest contract the argument's derivative against a matrix G:
+        if function.dependsOnShapeOnly { return [] }
+        if function == .softmax { return try softmaxRule(id, a, at: indices, target) }
+        // The rest contract the argument's derivative against matrices G:
         // ∂f = Σ_{k,l} G[k,l] ∂a[k,l] (G[l,k] where the rule reads tr(G ∂a)).
         let argumentIndices = freshIndices(for: a)
         let transposedIndices = Array(argumentIndices.reversed())
-        let outer: Term
+        let outers: [Term]
         switch function {
         case .inverse:
             // ∂(A⁻¹)[i,j] = −Σ A⁻¹[i,k] ∂A[k,l] A⁻¹[l,j]
             let (row, column): ([Index], [Index]) =
                 indices.isEmpty ? ([], []) : ([indices[0], argumentIndices[0]], [argumentIndices[1], indices[1]])
-            outer = Term(.minusOne, lower(id, row).factors + lower(id, column).factors)
+            outers = [Term(.minusOne, lower(id, row).factors + lower(id, column).factors)]
+        case .pseudoInverse:
+            outers = pseudoInverseOuters(id, a, indices, argumentIndices)
         case .determinant:
             // ∂det A = det A Σ A⁻¹[l,k] ∂A[k,l]
-            outer = product(lower(id, []), lower(table.apply(.inverse, a), transposedIndices))
+            outers = [product(lower(id, []), lower(table.apply(.inverse, a), transposedIndices))]
         case .logDeterminant:
-            outer = lower(table.apply(.inverse, a), transposedIndices)
+            outers = [lower(table.apply(.inverse, a), transposedIndices)]
         case .norm2:
             // ∂‖A‖ = ‖A‖⁻¹ Σ A[k,l] ∂A[k,l]
-            outer = product(lower(id, [], power: .minusOne), lower(a, argumentIndices))
+            outers = [product(lower(id, [], power: .minusOne), lower(a, argumentIndices))]
+        case .norm1:
+            // ∂‖A‖₁ = Σ sign(A)[k,l] ∂A[k,l]
+            outers = [lower(table.apply(.elementwise(.sign), a), argumentIndices)]
+        case .logSumExp:
+            // ∂ log Σ exp(A) = Σ exp(A − logsumexp(A))[k,l] ∂A[k,l]: softmax for a vector.
+            let shape = table.shape(a)
+            let weights: ExprID
+            switch shape.kind {
+            case .scalar: weights = table.number(.one)
+            case .vector, .rowVector: weights = table.apply(.softmax, a)
+            case .matrix: weights = table.apply(.elementwise(.exp), table.subtract(a, id))
+            }
+            outers = [lower(weights, argumentIndices)]
         case .declaredScalar(let name):
-            outer = lower(table.apply(.declaredScalarGradient(name), a), argumentIndices)
+            outers = [lower(table.apply(.declaredScalarGradient(name), a), argumentIndices)]
         case .declaredScalarGradient(let name):
             throw DifferentiationError(
                 because: "grad_\(name) is the gradient of the declared scalar function \(name), whose second derivative has no name in the language")
-        case .trace, .sum, .diagonalMatrix, .diagonalVector, .elementwise, .declaredElementwise,
-            .declaredElementwiseDerivative:
-            preconditionFailure("handled as a product or an entry-wise function")
+        case .trace, .sum, .mean, .columnSums, .rowSums, .columnMeans, .rowMeans, .vec, .diagonalMatrix,
+            .diagonalVector, .diagonal, .elementwise, .declaredElementwise, .declaredElementwiseDerivative, .softmax,
+            .numel, .size:
+            preconditionFailure("handled as a product, an entry-wise function or above")
         }
-        return try childDerivative(a, argumentIndices, target).map { product(outer, $0) }
+        let inner = try childDerivative(a, argumentIndices, target)
+        return outers.flatMap { outer in inner.map { product(outer, $0) } }
+    }
+
+    /// The three terms of `∂A⁺[i,j]` against `∂A[k,l]` (Golub and Pereyra):
+    /// `−A⁺[i,k] A⁺[l,j] + (A⁺A⁺ᵀ)[i,l] (I − AA⁺)[k,j] + (I − A⁺A)[i,l] (A⁺ᵀA⁺)[k,j]`.
+    /// An axis of size 1 has no index, so the same terms serve vectors.
+    private func pseudoInverseOuters(_ id: ExprID, _ a: ExprID, _ indices: [Index], _ argumentIndices: [Index]) -> [Term] {
+        let shape = table.shape(a)
+        // A is m×n, A⁺ n×m; the indices of A⁺'s entry and of A's, by axis.
+        var resultIndices = indices[...]
+        let i = shape.columns.isOne ? nil : resultIndices.popFirst()
+        let j = shape.rows.isOne ? nil : resultIndices.popFirst()
+        var operandIndices = argumentIndices[...]
+        let k = shape.rows.isOne ? nil : operandIndices.popFirst()
+        let l = shape.columns.isOne ? nil : operandIndices.popFirst()
+        let pinv = id
+        let pinvT = table.transpose(pinv)
+        let rowProjector = table.subtract(table.identity(shape.rows), table.multiply(a, pinv))
+        let columnProjector = table.subtract(table.identity(shape.columns), table.multiply(pinv, a))
+        return [
+            Term(.minusOne, entry(pinv, row: i, column: k) + entry(pinv, row: l, column: j)),
+            Term(.one, entry(table.multiply(pinv, pinvT), row: i, column: l) + entry(rowProjector, row: k, column: j)),
+            Term(.one, entry(columnProjector, row: i, column: l) + entry(table.multiply(pinvT, pinv), row: k, column: j)),
+        ]
+    }
+
+    /// `∂softmax(A)[i,j] = s[i,j] (∂A[i,j] − Σ_k s[k,j] ∂A[k,j])` with `s = softmax(A)`:
+    /// each column (a vector's one column, a row vector's one row) is normalised on its own.
+    private func softmaxRule(_ id: ExprID, _ a: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
+        guard let normalized = indices.first else { return [] }  // the softmax of a scalar is 1
+        let shared = Array(indices.dropFirst())
+        let summed = freshIndex(range(of: normalized))
+        let own = try childDerivative(a, indices, target).map { product(lower(id, indices), $0) }
+        let coupling = Term(.minusOne, lower(id, indices).factors + lower(id, [summed] + shared).factors)
+        let coupled = try childDerivative(a, [summed] + shared, target).map { product(coupling, $0) }
+        return own + coupled
     }
 
     /// `f'(a)[indices]` for an entry-wise function `id = f(a)`, as a term:
-    /// `exp' = exp`, `log'(a) = a⁻¹`, `sin' = cos`, `cos' = −sin`, `tanh' = 1 − tanh²`,
-    /// `sqrt'(a) = ½ sqrt(a)⁻¹`, `abs'(a) = a ⊘ |a|`, `sigmoid' = σ ⊙ (1 − σ)`,
-    /// `relu'(a) = relu(a) ⊘ a` (1 for positive entries, 0 for negative ones),
-    /// `softplus' = sigmoid`, and `sigma'` for a declared `sigma`.
+    /// `exp' = exp`, `log'(a) = a⁻¹`, `log1p'(a) = (1 + a)⁻¹`, `sin' = cos`, `cos' = −sin`,
+    /// `tan' = 1 + tan²`, `asin'(a) = (1 − a²)^−½`, `acos' = −asin'`, `atan'(a) = (1 + a²)⁻¹`,
+    /// `sinh' = cosh`, `cosh' = sinh`, `tanh' = 1 − tanh²`, `sqrt'(a) = ½ sqrt(a)⁻¹`,
+    /// `sigmoid' = σ ⊙ (1 − σ)`, `softplus' = sigmoid`, and where the function has a kink,
+    /// its derivative away from it: `abs' = sign`, `relu' = step`, `sign' = step' = 0`. A
+    /// declared `sigma` has `sigma'`. The coefficient is 0 where the derivative is.
     private func elementwiseDerivative(
         _ function: MatrixFunction, of id: ExprID, argument a: ExprID, at indices: [Index]
     ) throws -> Term {
-        let shape = table.shape(id)
+        let one = table.number(.one)
+        func applied(_ builtin: ElementwiseFunction, _ argument: ExprID) -> ExprID {
+            table.apply(.elementwise(builtin), argument)
+        }
         switch function {
         case .elementwise(.exp):
             return lower(id, indices)
         case .elementwise(.log):
             return lower(a, indices, power: .minusOne)
+        case .elementwise(.log1p):
+            return lower(table.add(one, a), indices, power: .minusOne)
         case .elementwise(.sin):
-            return lower(table.apply(.elementwise(.cos), a), indices)
+            return lower(applied(.cos, a), indices)
         case .elementwise(.cos):
-            return Term(.minusOne, lower(table.apply(.elementwise(.sin), a), indices).factors)
+            return Term(.minusOne, lower(applied(.sin, a), indices).factors)
+        case .elementwise(.tan):
+            return lower(table.add(one, table.elementwisePower(id, 2)), indices)
+        case .elementwise(.asin):
+            return lower(table.subtract(one, table.elementwisePower(a, 2)), indices, power: Rational(-1, 2))
+        case .elementwise(.acos):
+            let term = lower(table.subtract(one, table.elementwisePower(a, 2)), indices, power: Rational(-1, 2))
+            return Term(-term.coefficient, term.factors)
+        case .elementwise(.atan):
+            return lower(table.add(one, table.elementwisePower(a, 2)), indices, power: .minusOne)
+        case .elementwise(.sinh):
+            return lower(applied(.cosh, a), indices)
+        case .elementwise(.cosh):
+            return lower(applied(.sinh, a), indices)
         case .elementwise(.tanh):
-            let squared = table.elementwisePower(id, 2)
-            return lower(table.subtract(table.ones(shape), squared), indices)
+            return lower(table.subtract(one, table.elementwisePower(id, 2)), indices)
         case .elementwise(.sqrt):
             return Term(.half, lower(id, indices, power: .minusOne).factors)
         case .elementwise(.abs):
-            return product(lower(a, indices), lower(id, indices, power: .minusOne))
+            return lower(applied(.sign, a), indices)
         case .elementwise(.sigmoid):
-            return product(lower(id, indices), lower(table.subtract(table.ones(shape), id), indices))
+            return product(lower(id, indices), lower(table.subtract(one, id), indices))
         case .elementwise(.relu):
-            return product(lower(id, indices), lower(a, indices, power: .minusOne))
+            return lower(applied(.step, a), indices)
+        case .elementwise(.sign), .elementwise(.step):
+            return Term(.zero)
         case .elementwise(.softplus):
-            return lower(table.apply(.elementwise(.sigmoid), a), indices)
+            return lower(applied(.sigmoid, a), indices)
         case .declaredElementwise(let name):
             return lower(table.apply(.declaredElementwiseDerivative(name), a), indices)
         case .declaredElementwiseDerivative(let name):
             throw DifferentiationError(
                 because: "\(name)' is the derivative of the declared function \(name), whose second derivative has no name in the language")
-        case .trace, .determinant, .logDeterminant, .inverse, .sum, .norm2, .diagonalMatrix,
-            .diagonalVector, .declaredScalar, .declaredScalarGradient:
+        case .trace, .determinant, .logDeterminant, .inverse, .pseudoInverse, .sum, .columnSums, .rowSums, .mean,
+            .columnMeans, .rowMeans, .norm2, .norm1, .diagonalMatrix, .diagonalVector, .diagonal, .softmax, .logSumExp,
+            .vec, .numel, .size, .declaredScalar, .declaredScalarGradient:
             preconditionFailure("not an entry-wise function")
         }
     }
@@ -221,12 +401,16 @@ extension IndexContext {
 
 extension MatrixFunction {
     /// True for functions whose entries are products of the argument's entries (`tr`,
-    /// `sum`, `diagm`, `diagv`): they differentiate by the product rule.
+    /// `sum` and its axis and mean forms, `vec`, `diagm`, `diagv`): they differentiate by
+    /// the product rule.
     var isMultiplicative: Bool {
         switch self {
-        case .trace, .sum, .diagonalMatrix, .diagonalVector: return true
-        case .determinant, .logDeterminant, .inverse, .norm2, .elementwise, .declaredElementwise,
-            .declaredElementwiseDerivative, .declaredScalar, .declaredScalarGradient:
+        case .trace, .sum, .columnSums, .rowSums, .mean, .columnMeans, .rowMeans, .vec, .diagonalMatrix,
+            .diagonalVector:
+            return true
+        case .determinant, .logDeterminant, .inverse, .pseudoInverse, .norm2, .norm1, .softmax, .logSumExp,
+            .numel, .size, .diagonal, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
+            .declaredScalar, .declaredScalarGradient:
             return false
         }
     }

@@ -47,33 +47,48 @@ extension IndexContext {
     /// at the top.)
     private func appendOpened(_ id: ExprID, _ indices: [Index], to term: inout Term) {
         let table = self.table
-        precondition(indices.count == table.shape(id).axisCount, "index count does not fit the shape")
+        precondition(indices.count == table.shape(id).indexCount, "index count does not fit the shape")
         switch table[id] {
         case .number(let value):
             term.coefficient *= value
+        case .zeros:
+            term.coefficient = .zero
         case .variable, .add, .subtract, .apply(.inverse, _), .apply(.determinant, _),
             .apply(.logDeterminant, _), .apply(.norm2, _), .apply(.elementwise, _),
             .apply(.declaredElementwise, _), .apply(.declaredElementwiseDerivative, _),
-            .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones:
+            .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones, .apply(.pseudoInverse, _),
+            .apply(.norm1, _), .apply(.softmax, _), .apply(.logSumExp, _), .apply(.numel, _), .apply(.size, _),
+            .apply2(.maximum, _, _), .apply2(.minimum, _, _), .matrixPower, .powerBy, .elementwisePowerBy:
             term.factors.append(.entry(id, IndexList(indices), exponent: .one))
         case .identity:
             // I(1) is the number 1.
             if !indices.isEmpty { term.factors.append(.delta(indices[0], indices[1])) }
+        case .commutation(let m, let n):
+            // K[(i,j),(j',i')] = δ[i,i'] δ[j,j']: rows (m·n), columns (n·m).
+            let (mCount, nCount) = (m.indexCount, n.indexCount)
+            let rows = indices.prefix(mCount + nCount)
+            let columns = indices.dropFirst(mCount + nCount)
+            for (row, column) in zip(rows.prefix(mCount), columns.dropFirst(nCount)) {
+                term.factors.append(.delta(row, column))
+            }
+            for (row, column) in zip(rows.dropFirst(mCount), columns.prefix(nCount)) {
+                term.factors.append(.delta(row, column))
+            }
         case .negate(let a):
             appendOpened(a, indices, to: &term)
             term.coefficient = -term.coefficient
         case .transpose(let a):
-            appendOpened(a, indices.reversed(), to: &term)
+            appendOpened(a, transposedSlots(a, indices), to: &term)
         case .multiply(let a, let b):
             let (left, right) = productSlots(a, b, indices)
             appendOpened(a, left, to: &term)
             appendOpened(b, right, to: &term)
         case .hadamard(let a, let b):
-            appendOpened(a, slots(a, indices), to: &term)
-            appendOpened(b, slots(b, indices), to: &term)
+            appendOpened(a, broadcastSlots(a, in: id, indices), to: &term)
+            appendOpened(b, broadcastSlots(b, in: id, indices), to: &term)
         case .elementwiseDivide(let a, let b):
-            appendOpened(a, slots(a, indices), to: &term)
-            appendPower(b, slots(b, indices), -1, to: &term)
+            appendOpened(a, broadcastSlots(a, in: id, indices), to: &term)
+            appendPower(b, broadcastSlots(b, in: id, indices), -1, to: &term)
         case .divide(let a, let b):
             appendOpened(a, indices, to: &term)
             appendPower(b, [], -1, to: &term)
@@ -85,6 +100,27 @@ extension IndexContext {
             appendOpened(a, diagonalSlots(a), to: &term)
         case .apply(.sum, let a):
             appendOpened(a, freshIndices(for: a), to: &term)
+        case .apply(.mean, let a):
+            appendOpened(a, freshIndices(for: a), to: &term)
+            appendPower(table.apply(.numel, a), [], -1, to: &term)
+        case .apply(.columnSums, let a), .apply(.columnMeans, let a):
+            // sum(A, 1)[j] = Σ_i A[i,j]
+            let rows = table.shape(a).rows
+            appendOpened(a, freshIndices(over: rows) + indices, to: &term)
+            if case .apply(.columnMeans, _) = table[id] { appendPower(table.apply(.size(axis: 1), a), [], -1, to: &term) }
+        case .apply(.rowSums, let a), .apply(.rowMeans, let a):
+            // sum(A, 2)[i] = Σ_j A[i,j]
+            let columns = table.shape(a).columns
+            appendOpened(a, indices + freshIndices(over: columns), to: &term)
+            if case .apply(.rowMeans, _) = table[id] { appendPower(table.apply(.size(axis: 2), a), [], -1, to: &term) }
+        case .apply(.vec, let a):
+            // vec(A)[(j,i)] = A[i,j]: the column index runs slowest.
+            let columnCount = table.shape(a).columns.indexCount
+            appendOpened(a, Array(indices.dropFirst(columnCount) + indices.prefix(columnCount)), to: &term)
+        case .apply2(.kron, let a, let b):
+            let (left, right) = kroneckerSlots(a, b, indices)
+            appendOpened(a, left, to: &term)
+            appendOpened(b, right, to: &term)
         case .apply(.diagonalMatrix, let v):
             if indices.isEmpty {
                 appendOpened(v, [], to: &term)
@@ -94,6 +130,8 @@ extension IndexContext {
             }
         case .apply(.diagonalVector, let a):
             appendOpened(a, indices.isEmpty ? [] : [indices[0], indices[0]], to: &term)
+        case .apply(.diagonal, _):
+            preconditionFailure("diag is read as diagm or diagv when interned")
         }
     }
 
@@ -133,12 +171,18 @@ extension IndexContext {
     }
 
     /// The indices of the operands of `a*b` whose entry has `indices`: scaling passes the
-    /// indices to the non-scalar side; a matrix product shares a fresh summed index over the
-    /// inner dimension (none when the inner dimension is 1: an outer product).
+    /// indices to the non-scalar side; a matrix product shares fresh summed indices over the
+    /// inner dimension (one per component of a product dimension; none when the inner
+    /// dimension is 1: an outer product).
     func productSlots(_ a: ExprID, _ b: ExprID, _ indices: [Index]) -> ([Index], [Index]) {
         let (shapeA, shapeB) = (table.shape(a), table.shape(b))
         if shapeA.isScalar { return ([], indices) }
         if shapeB.isScalar { return (indices, []) }
+        if shapeA.hasProductAxis || shapeB.hasProductAxis {
+            let rowCount = shapeA.rows.indexCount
+            let inner = freshIndices(over: shapeA.columns)
+            return (Array(indices.prefix(rowCount)) + inner, inner + Array(indices.dropFirst(rowCount)))
+        }
         var remaining = indices[...]
         let row = shapeA.rows.isOne ? nil : remaining.popFirst()
         let column = shapeB.columns.isOne ? nil : remaining.popFirst()
@@ -146,16 +190,61 @@ extension IndexContext {
         return ([row, inner].compactMap { $0 }, [inner, column].compactMap { $0 })
     }
 
-    /// The indices of an operand of an entry-wise operation: the entry's own, or none for a
-    /// scalar operand (scaling).
-    func slots(_ operand: ExprID, _ indices: [Index]) -> [Index] {
-        table.shape(operand).isScalar ? [] : indices
+    /// The indices of an operand of an entry-wise operation `result` (which may broadcast)
+    /// whose entry has `indices`: the entry's own for an operand of the result's shape; an
+    /// axis the operand stretches (size 1 where the result's is not) has no index, so a
+    /// broadcast operand carries fewer indices (`(X + b)[i,j]` reads `b[i]`), and a scalar
+    /// operand none.
+    func broadcastSlots(_ operand: ExprID, in result: ExprID, _ indices: [Index]) -> [Index] {
+        let operandShape = table.shape(operand)
+        if operandShape.isScalar { return [] }
+        let resultShape = table.shape(result)
+        if operandShape.rows.isOne == resultShape.rows.isOne && operandShape.columns.isOne == resultShape.columns.isOne {
+            return indices
+        }
+        let rowCount = resultShape.rows.indexCount
+        var kept: [Index] = []
+        if !operandShape.rows.isOne { kept += indices.prefix(rowCount) }
+        if !operandShape.columns.isOne { kept += indices.dropFirst(rowCount) }
+        return kept
+    }
+
+    /// The indices of the operand of `a'` whose entry has `indices`: the row's and the
+    /// column's swapped (each a group of indices for a product dimension).
+    func transposedSlots(_ a: ExprID, _ indices: [Index]) -> [Index] {
+        let shape = table.shape(a)
+        guard shape.hasProductAxis else { return indices.reversed() }
+        // indices are those of a' (columns of a, then rows of a).
+        let columnCount = shape.columns.indexCount
+        return Array(indices.dropFirst(columnCount) + indices.prefix(columnCount))
+    }
+
+    /// The indices of `a` and `b` in the entry `kron(a, b)[indices]`: the row of the product
+    /// is the pair (row of `a`, row of `b`), its column (column of `a`, column of `b`).
+    func kroneckerSlots(_ a: ExprID, _ b: ExprID, _ indices: [Index]) -> ([Index], [Index]) {
+        let (shapeA, shapeB) = (table.shape(a), table.shape(b))
+        let (aRows, bRows, aColumns) = (shapeA.rows.indexCount, shapeB.rows.indexCount, shapeA.columns.indexCount)
+        let rowPart = indices.prefix(aRows + bRows)
+        let columnPart = indices.dropFirst(aRows + bRows)
+        return (Array(rowPart.prefix(aRows) + columnPart.prefix(aColumns)),
+                Array(rowPart.dropFirst(aRows) + columnPart.dropFirst(aColumns)))
+    }
+
+    /// Fresh indices for an axis of size `dimension`: none for 1, one per component.
+    func freshIndices(over dimension: Dimension) -> [Index] {
+        if dimension.isOne { return [] }
+        if !dimension.isProduct { return [freshIndex(dimension)] }
+        return dimension.components.map(freshIndex)
     }
 
     /// `[i, i]` with a fresh `i` for a square matrix; `[]` for a scalar (`tr(s) = s`).
     func diagonalSlots(_ square: ExprID) -> [Index] {
         let shape = table.shape(square)
         if shape.isScalar { return [] }
+        if shape.hasProductAxis {
+            let diagonal = freshIndices(over: shape.rows)
+            return diagonal + diagonal
+        }
         let index = freshIndex(shape.rows)
         return [index, index]
     }

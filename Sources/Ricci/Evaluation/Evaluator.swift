@@ -45,9 +45,9 @@ public struct Evaluator: Sendable {
         case .variable(let name):
             return try value(of: name)
         case .add(let left, let right):
-            return try sameShape("+", evaluate(left), evaluate(right), +)
+            return try broadcast("+", evaluate(left), evaluate(right), +)
         case .subtract(let left, let right):
-            return try sameShape("-", evaluate(left), evaluate(right), -)
+            return try broadcast("-", evaluate(left), evaluate(right), -)
         case .negate(let operand):
             return try -evaluate(operand)
         case .multiply(let left, let right):
@@ -62,24 +62,59 @@ public struct Evaluator: Sendable {
             let d = divisor.scalarValue
             return dividend.map { $0 / d }
         case .power(let base, let exponent):
-            let scalar = try evaluate(base)
-            guard scalar.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: scalar.shape)) }
-            return scalar.map { Foundation.pow($0, exponent.doubleValue) }
+            let value = try evaluate(base)
+            if value.isScalarValue { return value.map { Foundation.pow($0, exponent.doubleValue) } }
+            guard value.rows == value.columns, exponent.isInteger else {
+                throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
+            }
+            return value.matrixPower(exponent.numerator)
         case .elementwisePower(let base, let exponent):
             let c = exponent.doubleValue
             return try evaluate(base).map { Foundation.pow($0, c) }
+        case .powerBy(let base, let exponent):
+            let (value, t) = try (evaluate(base), evaluate(exponent))
+            guard value.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: value.shape)) }
+            guard t.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: t.shape)) }
+            return .scalar(Foundation.pow(value.scalarValue, t.scalarValue))
+        case .elementwisePowerBy(let base, let exponent):
+            let (value, t) = try (evaluate(base), evaluate(exponent))
+            guard t.isScalarValue else { throw EvaluationError(.notScalar(operation: ".^", shape: t.shape)) }
+            let c = t.scalarValue
+            return value.map { Foundation.pow($0, c) }
         case .transpose(let operand):
             return try evaluate(operand).transposed
         case .apply(let function, let argument):
             return try apply(function, to: evaluate(argument))
+        case .apply2(let function, let left, let right):
+            let (a, b) = try (evaluate(left), evaluate(right))
+            switch function {
+            case .maximum:
+                // NaN stays NaN, as NumPy's `maximum`.
+                return try broadcast("max", a, b) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
+            case .minimum:
+                return try broadcast("min", a, b) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
+            case .kron:
+                try Evaluator.checkEntryCount(rows: a.rows * b.rows, columns: a.columns * b.columns)
+                return a.kroneckerProduct(b)
+            }
         case .identity(let dimension):
             let n = try size(of: dimension)
             try Evaluator.checkEntryCount(rows: n, columns: n)
             return .identity(n)
-        case .ones(let rows, let columns):
+        case .ones(let rows, let columns), .zeros(let rows, let columns):
             let (m, n) = try (size(of: rows), size(of: columns))
             try Evaluator.checkEntryCount(rows: m, columns: n)
+            if case .zeros = expr { return Tensor(shape: [m, n], repeating: 0) }
             return Tensor(shape: [m, n], repeating: 1)
+        case .commutation(let rows, let columns):
+            let (m, n) = try (size(of: rows), size(of: columns))
+            try Evaluator.checkEntryCount(rows: m * n, columns: m * n)
+            // K vec(A) = vec(A') for an m×n A: row i·n + j has its 1 in column j·m + i.
+            var result = Tensor(shape: [m * n, m * n], repeating: 0)
+            for i in 0..<m { for j in 0..<n { result[i * n + j, j * m + i] = 1 } }
+            return result
+        case .sizeless(let constant):
+            throw EvaluationError(.unknownDimension(constant.rawValue + "()"))
         }
     }
 
@@ -97,6 +132,9 @@ public struct Evaluator: Sendable {
         case .named(let name):
             guard let value = sizes[name] else { throw EvaluationError(.unknownDimension(name)) }
             size = value
+        case .product(let outer, let inner):
+            let (product, overflow) = try self.size(of: outer).multipliedReportingOverflow(by: self.size(of: inner))
+            size = overflow ? Int.max : product
         }
         guard (1...Evaluator.maximumDimension).contains(size) else {
             throw EvaluationError(.invalidSize(dimension: dimension.description, size: size))
@@ -139,8 +177,8 @@ public struct Evaluator: Sendable {
         return a.zipWith(b, combine)
     }
 
-    /// `A ∘ B` entry by entry for equal shapes, or with a `1×1` side applied to every entry
-    /// of the other (`.*`, `./`).
+    /// `A ∘ B` entry by entry, broadcasting as NumPy does on two axes: an axis of size 1 on
+    /// one side stretches to the other side's size (`+`, `-`, `.*`, `./`, `max`, `min`).
     private func broadcast(_ operation: String, _ a: Tensor, _ b: Tensor,
                            _ combine: (Double, Double) -> Double) throws -> Tensor {
         if a.shape == b.shape { return a.zipWith(b, combine) }
@@ -152,7 +190,19 @@ public struct Evaluator: Sendable {
             let s = b.scalarValue
             return a.map { combine($0, s) }
         }
-        throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+        func stretched(_ x: Int, _ y: Int) -> Int? { x == y ? x : x == 1 ? y : y == 1 ? x : nil }
+        guard let rows = stretched(a.rows, b.rows), let columns = stretched(a.columns, b.columns) else {
+            throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+        }
+        try Evaluator.checkEntryCount(rows: rows, columns: columns)
+        var result = Tensor(shape: [rows, columns], repeating: 0)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                result[i, j] = combine(a[a.rows == 1 ? 0 : i, a.columns == 1 ? 0 : j],
+                                       b[b.rows == 1 ? 0 : i, b.columns == 1 ? 0 : j])
+            }
+        }
+        return result
     }
 
     /// `A*B`: scaling when either side is `1×1`, else the matrix product.
@@ -189,19 +239,53 @@ public struct Evaluator: Sendable {
         case .inverse:
             try requireSquare(function, m)
             return m.inverse()
+        case .pseudoInverse:
+            return m.pseudoInverse()
         case .sum:
             return .scalar(m.scalars.reduce(0, +))
+        case .mean:
+            return .scalar(m.scalars.reduce(0, +) / Double(m.count))
+        case .columnSums, .columnMeans:
+            var result = Tensor(shape: [1, m.columns], repeating: 0)
+            for i in 0..<m.rows { for j in 0..<m.columns { result.scalars[j] += m[i, j] } }
+            return function == .columnMeans ? result.map { $0 / Double(m.rows) } : result
+        case .rowSums, .rowMeans:
+            var result = Tensor(shape: [m.rows, 1], repeating: 0)
+            for i in 0..<m.rows { for j in 0..<m.columns { result.scalars[i] += m[i, j] } }
+            return function == .rowMeans ? result.map { $0 / Double(m.columns) } : result
         case .norm2:
             return .scalar(m.frobeniusNorm)
+        case .norm1:
+            return .scalar(m.scalars.reduce(0) { $0 + Swift.abs($1) })
+        case .logSumExp:
+            // log Σ exp(x) = max + log Σ exp(x − max): no overflow.
+            guard let largest = m.scalars.max(), largest.isFinite else {
+                return .scalar(Foundation.log(m.scalars.reduce(0) { $0 + Foundation.exp($1) }))
+            }
+            return .scalar(largest + Foundation.log(m.scalars.reduce(0) { $0 + Foundation.exp($1 - largest) }))
+        case .softmax:
+            return m.softmax()
+        case .vec:
+            return .vector((0..<m.columns).flatMap { j in (0..<m.rows).map { i in m[i, j] } })
+        case .numel:
+            return .scalar(Double(m.count))
+        case .size(let axis):
+            return .scalar(Double(axis == 1 ? m.rows : m.columns))
         case .diagonalMatrix:
-            guard m.columns == 1 else { throw EvaluationError(.notVector(operation: function.name, shape: m.shape)) }
-            try Evaluator.checkEntryCount(rows: m.rows, columns: m.rows)
-            var result = Tensor(shape: [m.rows, m.rows], repeating: 0)
-            for i in 0..<m.rows { result[i, i] = m.scalars[i] }
+            guard m.columns == 1 || m.rows == 1 else {
+                throw EvaluationError(.notVector(operation: function.name, shape: m.shape))
+            }
+            try Evaluator.checkEntryCount(rows: m.count, columns: m.count)
+            var result = Tensor(shape: [m.count, m.count], repeating: 0)
+            for i in 0..<m.count { result[i, i] = m.scalars[i] }
             return result
         case .diagonalVector:
             try requireSquare(function, m)
             return .vector((0..<m.rows).map { m[$0, $0] })
+        case .diagonal:
+            // MATLAB's diag: the diagonal of a matrix, the diagonal matrix of a vector.
+            if m.rows > 1 && m.columns > 1 { return try apply(.diagonalVector, to: m) }
+            return try apply(.diagonalMatrix, to: m)
         case .elementwise(let elementwise):
             return m.map(Evaluator.function(elementwise))
         case .declaredElementwise(let name):
@@ -239,6 +323,15 @@ public struct Evaluator: Sendable {
         // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): no overflow for large x, no loss for
         // very negative x (NumPy's `logaddexp(0, x)`).
         case .softplus: return { $0.isNaN ? $0 : Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }
+        case .sign: return { $0.isNaN ? $0 : ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
+        case .step: return { $0.isNaN ? $0 : ($0 > 0 ? 1 : 0) }
+        case .tan: return { Foundation.tan($0) }
+        case .asin: return { Foundation.asin($0) }
+        case .acos: return { Foundation.acos($0) }
+        case .atan: return { Foundation.atan($0) }
+        case .sinh: return { Foundation.sinh($0) }
+        case .cosh: return { Foundation.cosh($0) }
+        case .log1p: return { Foundation.log1p($0) }
         }
     }
 }

@@ -144,3 +144,61 @@ extension Tensor {
         for j in 0..<n { a.swapAt(r * n + j, s * n + j) }
     }
 }
+
+extension Tensor {
+    /// `A^k` of a square matrix by repeated squaring; `A^0 = I`, `A^-k = (A⁻¹)^k`.
+    public func matrixPower(_ k: Int) -> Tensor {
+        precondition(rows == columns, "power of \(shape)")
+        if k < 0 { return inverse().matrixPower(-k) }
+        var result = Tensor.identity(rows)
+        var base = self
+        var remaining = k
+        while remaining > 0 {
+            if remaining & 1 == 1 { result = result.matrixProduct(base) }
+            remaining >>= 1
+            if remaining > 0 { base = base.matrixProduct(base) }
+        }
+        return result
+    }
+
+    /// The Kronecker product `(A ⊗ B)[a·p + b, c·q + d] = A[a,c] B[b,d]` for a `p×q` `B`.
+    public func kroneckerProduct(_ other: Tensor) -> Tensor {
+        let (p, q) = (other.rows, other.columns)
+        var result = Tensor(shape: [rows * p, columns * q], repeating: 0)
+        for a in 0..<rows {
+            for c in 0..<columns {
+                let x = self[a, c]
+                for b in 0..<p {
+                    for d in 0..<q { result[a * p + b, c * q + d] = x * other[b, d] }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The Moore–Penrose pseudo-inverse of a matrix of full rank: `(AᵀA)⁻¹Aᵀ` when it has at
+    /// least as many rows as columns, `Aᵀ(AAᵀ)⁻¹` otherwise. (Test points are drawn at random,
+    /// where a rectangular matrix has full rank; a rank-deficient one gives NaN or huge
+    /// entries, which the caller sees as a value that is not finite or ill-conditioned.)
+    public func pseudoInverse() -> Tensor {
+        let t = transposed
+        if rows >= columns { return t.matrixProduct(self).inverse().matrixProduct(t) }
+        return t.matrixProduct(matrixProduct(t).inverse())
+    }
+
+    /// `exp(A) ./ sum(exp(A), 1)` column by column, each shifted by its largest entry so
+    /// that nothing overflows; a row vector (`1×n`) is normalised along its row.
+    public func softmax() -> Tensor {
+        if rows == 1 && columns > 1 { return transposed.softmax().transposed }
+        var result = self
+        for j in 0..<columns {
+            let column = (0..<rows).map { self[$0, j] }
+            let largest = column.max() ?? 0
+            let shift = largest.isFinite ? largest : 0
+            let exponentials = column.map { Foundation.exp($0 - shift) }
+            let total = exponentials.reduce(0, +)
+            for i in 0..<rows { result[i, j] = exponentials[i] / total }
+        }
+        return result
+    }
+}

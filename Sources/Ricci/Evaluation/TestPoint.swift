@@ -45,6 +45,7 @@ public enum TestPoint {
     /// | `symmetric` | `(G + Gᵀ)/2`; in `positive`: `|(G + Gᵀ)/2| + ½` entry-wise |
     /// | `diagonal` | zero off the diagonal, diagonal entries uniform in `[½, 3/2]` |
     /// | in `positive` | entries uniform in `[½, 3/2]` |
+    /// | in `unit` | entries uniform in `[−0.7, 0.7]` (inside the domain of `asin`, `acos`) |
     /// | square matrix (rows and columns the same dimension) | `I + 0.6·G/‖G‖_F` |
     /// | anything else (vectors, scalars, rectangular matrices) | standard normal entries |
     ///
@@ -56,12 +57,14 @@ public enum TestPoint {
     /// - Parameters:
     ///   - positive: names of variables whose entries must be positive (the corpus's
     ///     `domain: positive`), for `log`, `sqrt` and fractional powers.
+    ///   - unit: names of variables whose entries must lie in `[−0.7, 0.7]` (the corpus's
+    ///     `domain: unit`), for `asin` and `acos`; a name in both sets is positive.
     /// - Throws: ``EvaluationError`` for a dimension without a valid size, a property on a
     ///   shape that is not square, or a name in `positive` that is not a variable.
     public static func drawValues(for environment: Environment, sizes: [String: Int],
-                                  positive: Set<String> = [],
+                                  positive: Set<String> = [], unit: Set<String> = [],
                                   using generator: inout SeededGenerator) throws -> [String: Tensor] {
-        if let unknown = positive.sorted().first(where: { environment.variables[$0] == nil }) {
+        if let unknown = positive.union(unit).sorted().first(where: { environment.variables[$0] == nil }) {
             throw EvaluationError(.unknownVariable(unknown))
         }
         let resolver = Evaluator(sizes: sizes)
@@ -76,15 +79,16 @@ public enum TestPoint {
             }
             values[name] = drawValue(rows: rows, columns: columns, property: variable.property,
                                      isSquareMatrix: variable.shape.kind == .matrix && variable.shape.isSquare,
-                                     positive: positive.contains(name), using: &generator)
+                                     positive: positive.contains(name), unit: unit.contains(name) && !positive.contains(name),
+                                     using: &generator)
         }
         return values
     }
 
-    /// One value as the table of ``drawValues(for:sizes:positive:using:)`` says.
+    /// One value as the table of ``drawValues(for:sizes:positive:unit:using:)`` says.
     /// A property needs `rows == columns` (checked by the caller).
     static func drawValue(rows: Int, columns: Int, property: MatrixProperty?, isSquareMatrix: Bool,
-                          positive: Bool, using generator: inout SeededGenerator) -> Tensor {
+                          positive: Bool, unit: Bool = false, using generator: inout SeededGenerator) -> Tensor {
         if property != nil { precondition(rows == columns, "property on a \(rows)×\(columns) value") }
         switch property {
         case .spd:
@@ -104,6 +108,10 @@ public enum TestPoint {
         if positive {
             return Tensor(shape: [rows, columns],
                           scalars: (0..<rows * columns).map { _ in generator.nextUniform(from: 0.5, to: 1.5) })
+        }
+        if unit {
+            return Tensor(shape: [rows, columns],
+                          scalars: (0..<rows * columns).map { _ in generator.nextUniform(from: -0.7, to: 0.7) })
         }
         let g = gaussian(rows: rows, columns: columns, using: &generator)
         if isSquareMatrix && rows == columns {

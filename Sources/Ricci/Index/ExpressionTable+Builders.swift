@@ -15,42 +15,118 @@ extension ExpressionTable {
         shape.isScalar ? number(.one) : intern(.ones(shape.rows, shape.columns))
     }
 
-    /// `a'`, with `(a')' = a`, `s' = s` for scalars and `S' = S` for symmetric `S`.
+    /// `zeros` shaped like `shape` (the number 0 for a scalar).
+    func zeros(_ shape: Shape) -> ExprID {
+        shape.isScalar ? number(.zero) : intern(.zeros(shape.rows, shape.columns))
+    }
+
+    /// `I(n)`; the identity over a product dimension is the Kronecker product of identities
+    /// (`I(m·n) = kron(I(m), I(n))`), since the language writes sizes as names or integers.
+    func identity(_ n: Dimension) -> ExprID {
+        if case .product(let outer, let inner) = n { return intern(.apply2(.kron, identity(outer), identity(inner))) }
+        return intern(.identity(n))
+    }
+
+    /// The size of `dimension` as a scalar expression: `tr(I(n))` for a symbol, the number
+    /// for a literal, a product of those for a product dimension.
+    func size(of dimension: Dimension) -> ExprID {
+        switch dimension {
+        case .fixed(let size): return number(Rational(size))
+        case .named: return apply(.trace, intern(.identity(dimension)))
+        case .product(let outer, let inner): return multiply(size(of: outer), size(of: inner))
+        }
+    }
+
+    /// True when `a` has the shape of the broadcasting operation of `a` and `b`: an
+    /// identity of one operand that drops the other may drop it only then.
+    private func keepsShape(_ a: ExprID, with b: ExprID) -> Bool {
+        shape(a) == Shape.broadcast(shape(a), shape(b))
+    }
+
+    /// True for the number 0 and for `zeros(m, n)`.
+    func isZero(_ id: ExprID) -> Bool {
+        switch self[id] {
+        case .number(let value): return value.isZero
+        case .zeros: return true
+        default: return false
+        }
+    }
+
+    /// `a'`, with `(a')' = a`, `s' = s` for scalars, `S' = S` for symmetric `S`, and the
+    /// transposes of `sum(M, 2)` and `sum(M, 1)` written as the other sum of `M'` (so that a
+    /// transpose stays outside: `sum(M, 1)'`, not `sum(M', 2)`).
     func transpose(_ a: ExprID) -> ExprID {
         if case .transpose(let inner) = self[a] { return inner }
         if isSymmetric(a) { return a }
+        if case .zeros(let m, let n) = self[a] { return zeros(Shape(n, m)) }
         return intern(.transpose(a))
     }
 
-    /// `-a`, with `-(-a) = a` and numbers negated.
+    /// `-a`, with `-(-a) = a`, numbers negated and `-0 = 0`.
     func negate(_ a: ExprID) -> ExprID {
         if case .negate(let inner) = self[a] { return inner }
         if let value = numberValue(a) { return number(-value) }
+        if case .zeros = self[a] { return a }
         return intern(.negate(a))
     }
 
     /// `a*b` (matrix product, or scaling when a side is a scalar), with `1*b = b`, `a*1 = a`,
-    /// numbers multiplied, and `I*B = B`, `A*I = A` for a matrix product (`s*I` keeps its `I`:
-    /// it is what makes the result a matrix), and `diagm(v)*w = v .* w` for a vector `w`.
+    /// numbers multiplied, `I*B = B`, `A*I = A` for a matrix product (`s*I` keeps its `I`:
+    /// it is what makes the result a matrix), `diagm(v)*w = v .* w` for a vector `w`, and
+    /// powers of one matrix added (`X^a X^b = X^(a+b)`, `X X^b = X^(b+1)`).
     func multiply(_ a: ExprID, _ b: ExprID) -> ExprID {
-        if case .apply(.diagonalMatrix, let v) = self[a], shape(b).kind == .vector, !shape(v).isScalar {
+        if case .apply(.diagonalMatrix, let v) = self[a], shape(b).kind == .vector, shape(v).kind == .vector {
             return hadamard(v, b)
         }
         if let x = numberValue(a), let y = numberValue(b) { return number(x * y) }
         let product = !shape(a).isScalar && !shape(b).isScalar
+        if isZero(a) || isZero(b) {
+            let (sa, sb) = (shape(a), shape(b))
+            return zeros(product ? Shape(sa.rows, sb.columns) : (sa.isScalar ? sb : sa))
+        }
+        if product, annihilates(a, b) { return zeros(Shape(shape(a).rows, shape(b).columns)) }
         if numberValue(a) == .one || (isIdentity(a) && product) { return b }
         if numberValue(b) == .one || (isIdentity(b) && product) { return a }
         if numberValue(a) == .minusOne { return negate(b) }
         if numberValue(b) == .minusOne { return negate(a) }
+        if product, let (base, left) = powerOfOne(a), let (other, right) = powerOfOne(b), base == other {
+            return matrixPower(base, left + right)
+        }
         return intern(.multiply(a, b))
     }
 
-    /// `a .* b`, which is scaling when either side is a scalar; `ones .* b = b`, and
-    /// `a .* b.^(-c)` is written `a ./ b.^c`.
+    /// `(X, k)` when `id` is `X^k` (`(X, 1)` for a square matrix `X` itself, `(X, -1)` for
+    /// `inv(X)`); `nil` otherwise.
+    private func powerOfOne(_ id: ExprID) -> (ExprID, Int)? {
+        switch self[id] {
+        case .matrixPower(let base, let k): return (base, k)
+        case .apply(.inverse, let base): return (base, -1)
+        case .variable where shape(id).isSquare: return (id, 1)
+        default: return nil
+        }
+    }
+
+    /// `X^k` for a square matrix: `X^0 = I`, `X^1 = X`, `X^-1 = inv(X)`, a power of a power
+    /// multiplied out.
+    func matrixPower(_ a: ExprID, _ k: Int) -> ExprID {
+        switch k {
+        case 0: return identity(shape(a).rows)
+        case 1: return a
+        case -1: return apply(.inverse, a)
+        default:
+            if case .matrixPower(let base, let inner) = self[a] { return matrixPower(base, inner * k) }
+            if case .apply(.inverse, let base) = self[a] { return matrixPower(base, -k) }
+            return intern(.matrixPower(a, k))
+        }
+    }
+
+    /// `a .* b`, which is scaling when either side is a scalar; `ones .* b = b` where `b`
+    /// has the product's shape, and `a .* b.^(-c)` is written `a ./ b.^c`.
     func hadamard(_ a: ExprID, _ b: ExprID) -> ExprID {
         if shape(a).isScalar || shape(b).isScalar { return multiply(a, b) }
-        if case .ones = self[a] { return b }
-        if case .ones = self[b] { return a }
+        if isZero(a) || isZero(b) { return zeros(Shape.broadcast(shape(a), shape(b))) }
+        if case .ones = self[a], keepsShape(b, with: a) { return b }
+        if case .ones = self[b], keepsShape(a, with: b) { return a }
         if case .elementwisePower(let base, let exponent) = self[b], exponent.isNegative {
             return intern(.elementwiseDivide(a, elementwisePower(base, -exponent)))
         }
@@ -80,23 +156,35 @@ extension ExpressionTable {
         return intern(.power(a, exponent))
     }
 
-    /// `a + b`, with zero terms dropped.
+    /// `a + b`, with zero terms dropped where the other term has the sum's shape, and an
+    /// all-ones matrix written as the number 1 that broadcasts (`1 + exp(x)`, not
+    /// `ones(m) + exp(x)`).
     func add(_ a: ExprID, _ b: ExprID) -> ExprID {
-        if numberValue(a) == .zero { return b }
-        if numberValue(b) == .zero { return a }
-        if case .negate(let inner) = self[b] { return intern(.subtract(a, inner)) }
-        return intern(.add(a, b))
+        if isZero(a), keepsShape(b, with: a) { return b }
+        if isZero(b), keepsShape(a, with: b) { return a }
+        if case .negate(let inner) = self[b] { return subtract(a, inner) }
+        return intern(.add(broadcastOne(a, with: b), broadcastOne(b, with: a)))
     }
 
-    /// `a - b`, with zero terms dropped.
+    /// `a - b`, with zero terms dropped where the other term has the difference's shape, and
+    /// an all-ones matrix written as the number 1 that broadcasts (`1 - tanh(X).^2`).
     func subtract(_ a: ExprID, _ b: ExprID) -> ExprID {
-        if numberValue(b) == .zero { return a }
-        if numberValue(a) == .zero { return negate(b) }
-        return intern(.subtract(a, b))
+        if isZero(b), keepsShape(a, with: b) { return a }
+        if isZero(a), keepsShape(b, with: a) { return negate(b) }
+        return intern(.subtract(broadcastOne(a, with: b), broadcastOne(b, with: a)))
     }
 
-    /// `f(a)`, with `inv(inv(a)) = a`, `sum(M*ones) = sum(M)`, and a transpose dropped under
-    /// `tr`, `sum` and `diagv`, which it does not change.
+    /// The number 1 in place of `ones(…)` where the other operand of a sum has the sum's
+    /// shape, so that the 1 broadcasts to it; `a` itself otherwise.
+    func broadcastOne(_ a: ExprID, with other: ExprID) -> ExprID {
+        guard case .ones = self[a], keepsShape(other, with: a) else { return a }
+        return number(.one)
+    }
+
+    /// `f(a)`, with `inv(inv(a)) = a`, `sum(M*ones) = sum(sum(M, d)) = sum(M)`, a transpose dropped under
+    /// `tr`, `sum` and `diagv`, which it does not change, `numel` and `size` of a shape with
+    /// literal sizes as numbers, and `f(s) = s` for the functions that leave a scalar as it is
+    /// (`tr`, `diagv`, `diagm`, `sum`, `vec`).
     func apply(_ function: MatrixFunction, _ a: ExprID) -> ExprID {
         if case .transpose(let inner) = self[a], [.trace, .sum, .diagonalVector].contains(function) {
             return apply(function, inner)
@@ -105,7 +193,109 @@ extension ExpressionTable {
         if function == .sum, case .multiply(let matrix, let ones) = self[a], case .ones = self[ones] {
             return apply(.sum, matrix)
         }
+        if function == .sum, case .apply(let inner, let matrix) = self[a], inner == .rowSums || inner == .columnSums {
+            return apply(.sum, matrix)
+        }
+        let argument = shape(a)
+        func literalSize(_ dimension: Dimension) -> Int? {
+            dimension.components.reduce(1 as Int?) { product, component in
+                guard let product, case .fixed(let size) = component else { return nil }
+                return product * size
+            }
+        }
+        switch function {
+        case .numel:
+            if let rows = literalSize(argument.rows), let columns = literalSize(argument.columns) {
+                return number(Rational(rows * columns))
+            }
+        case .size(let axis):
+            if let size = literalSize(axis == 1 ? argument.rows : argument.columns) { return number(Rational(size)) }
+        case .trace, .diagonalVector, .diagonalMatrix, .sum, .vec:
+            if argument.isScalar { return a }
+        case .rowSums, .columnSums:
+            // Summing along an axis of size 1 leaves the matrix as it is, and the only axis of
+            // a vector sums to sum(v); the sums of a transpose are the transposed other sums;
+            // the rows of M − mean(M, 2) sum to 0.
+            if (function == .rowSums ? argument.columns : argument.rows).isOne { return a }
+            if (function == .rowSums ? argument.rows : argument.columns).isOne { return apply(.sum, a) }
+            if case .transpose(let inner) = self[a] {
+                return transpose(apply(function == .rowSums ? .columnSums : .rowSums, inner))
+            }
+            if isCentred(a, along: function) {
+                return zeros(function == .rowSums ? Shape(argument.rows, .one) : Shape(.one, argument.columns))
+            }
+        default:
+            break
+        }
+        if isZero(a) {
+            let result = intern(.apply(function, a))
+            if !function.isElementwise || function == .elementwise(.sin) || function == .elementwise(.tanh) {
+                // Linear functions of 0 (and the odd ones among entry-wise functions) are 0.
+                switch function {
+                case .trace, .sum, .columnSums, .rowSums, .mean, .columnMeans, .rowMeans, .vec, .diagonalMatrix,
+                    .diagonalVector, .norm1, .norm2, .elementwise(.sin), .elementwise(.tanh):
+                    return zeros(shape(result))
+                default:
+                    break
+                }
+            }
+            return result
+        }
         return intern(.apply(function, a))
+    }
+
+    /// `f(a, b)`.
+    func apply(_ function: BinaryFunction, _ a: ExprID, _ b: ExprID) -> ExprID {
+        intern(.apply2(function, a, b))
+    }
+
+    /// True when `a` is `M − mean(M, 2)` and `sums` the row sums (or `M − mean(M, 1)` and
+    /// the column sums): the centred rows (columns) sum to 0.
+    private func isCentred(_ a: ExprID, along sums: MatrixFunction) -> Bool {
+        guard case .subtract(let matrix, let means) = self[a] else { return false }
+        let expected: MatrixFunction = sums == .rowSums ? .rowMeans : .columnMeans
+        if case .apply(expected, matrix) = self[means] { return true }
+        return false
+    }
+
+    /// True when the matrix product `a b` is zero by the Penrose conditions (`A⁺AA⁺ = A⁺`,
+    /// `AA⁺A = A`, `AA⁺` and `A⁺A` symmetric): `A⁺(I − AA⁺)`, `(I − A⁺A)A⁺`, `A(I − A⁺A)`,
+    /// `(I − AA⁺)A`, and their transposes, `(I − AA⁺)A⁺ᵀ`, `A⁺ᵀ(I − A⁺A)`, `(I − A⁺A)Aᵀ`,
+    /// `Aᵀ(I − AA⁺)`.
+    func annihilates(_ a: ExprID, _ b: ExprID) -> Bool {
+        /// `A` when `id` is `I − AA⁺` (`left`) or `I − A⁺A` (`right`).
+        func complement(_ id: ExprID) -> (matrix: ExprID, isLeft: Bool)? {
+            guard case .subtract(let identity, let product) = self[id], isIdentity(identity),
+                case .multiply(let first, let second) = self[product]
+            else { return nil }
+            if case .apply(.pseudoInverse, let inner) = self[second], inner == first { return (first, true) }
+            if case .apply(.pseudoInverse, let inner) = self[first], inner == second { return (second, false) }
+            return nil
+        }
+        /// `(A, isPseudoInverse, isTransposed)` for `A`, `A'`, `A⁺`, `A⁺'`.
+        func factor(_ id: ExprID) -> (matrix: ExprID, isPseudoInverse: Bool, isTransposed: Bool) {
+            var node = id
+            var transposed = false
+            if case .transpose(let inner) = self[node] {
+                node = inner
+                transposed = true
+            }
+            if case .apply(.pseudoInverse, let inner) = self[node] { return (inner, true, transposed) }
+            return (node, false, transposed)
+        }
+        if let (matrix, isLeft) = complement(b) {
+            let left = factor(a)
+            guard left.matrix == matrix else { return false }
+            // A⁺(I − AA⁺), Aᵀ(I − AA⁺); A(I − A⁺A), A⁺ᵀ(I − A⁺A).
+            return isLeft ? left.isPseudoInverse != left.isTransposed : left.isPseudoInverse == left.isTransposed
+        }
+        if let (matrix, isLeft) = complement(a) {
+            let right = factor(b)
+            guard right.matrix == matrix else { return false }
+            // (I − AA⁺)A, (I − AA⁺)A⁺ᵀ; (I − A⁺A)A⁺, (I − A⁺A)Aᵀ.
+            return isLeft ? right.isPseudoInverse == right.isTransposed : right.isPseudoInverse != right.isTransposed
+        }
+        return false
     }
 
     /// True for `I(n)`.

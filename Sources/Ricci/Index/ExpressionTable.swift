@@ -7,6 +7,10 @@ struct ExprID: Hashable, Comparable, Sendable {
 }
 
 /// One node of an interned expression: a ``MatrixExpr`` case whose children are ``ExprID``s.
+///
+/// It differs from ``MatrixExpr`` where shapes decide what a node is: a power of a square
+/// matrix is ``matrixPower(_:_:)``, never ``power(_:_:)`` (which is a scalar's), and
+/// `diag(·)` and size-less constants never occur (a checked expression has neither).
 enum ExprNode: Hashable {
     case number(Rational)
     case variable(String)
@@ -17,23 +21,32 @@ enum ExprNode: Hashable {
     case hadamard(ExprID, ExprID)
     case elementwiseDivide(ExprID, ExprID)
     case divide(ExprID, ExprID)
+    /// `s^c` for a scalar `s`.
     case power(ExprID, Rational)
+    /// `X^k` for a square matrix `X`: `X·X·…·X`, `inv(X)^-k` for a negative `k`.
+    case matrixPower(ExprID, Int)
     case elementwisePower(ExprID, Rational)
+    case powerBy(ExprID, ExprID)
+    case elementwisePowerBy(ExprID, ExprID)
     case transpose(ExprID)
     case apply(MatrixFunction, ExprID)
+    case apply2(BinaryFunction, ExprID, ExprID)
     case identity(Dimension)
     case ones(Dimension, Dimension)
+    case zeros(Dimension, Dimension)
+    case commutation(Dimension, Dimension)
 
     /// The direct children, left to right (kept inline: walks over the DAG ask for them at
     /// every node).
     var children: ChildList {
         switch self {
-        case .number, .variable, .identity, .ones: return ChildList(nil, nil)
-        case .negate(let a), .power(let a, _), .elementwisePower(let a, _), .transpose(let a),
-            .apply(_, let a):
+        case .number, .variable, .identity, .ones, .zeros, .commutation: return ChildList(nil, nil)
+        case .negate(let a), .power(let a, _), .matrixPower(let a, _), .elementwisePower(let a, _),
+            .transpose(let a), .apply(_, let a):
             return ChildList(a, nil)
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
-            .hadamard(let a, let b), .elementwiseDivide(let a, let b), .divide(let a, let b):
+            .hadamard(let a, let b), .elementwiseDivide(let a, let b), .divide(let a, let b),
+            .powerBy(let a, let b), .elementwisePowerBy(let a, let b), .apply2(_, let a, let b):
             return ChildList(a, b)
         }
     }
@@ -132,24 +145,44 @@ final class ExpressionTable {
     }
 
     /// Interns a whole expression tree, bottom-up, as written (no simplification: the
-    /// user's input keeps its form).
+    /// user's input keeps its form), with one exception: an all-ones operand of a sum that
+    /// broadcasts is the number 1 (`ones(m) - y` is `1 - y`), as derived expressions write it,
+    /// so that the two are one node. The tree is a checked one: `diag(·)` is read by the
+    /// shape of its argument, and it has no size-less constant.
     func intern(tree expr: MatrixExpr) -> ExprID {
         switch expr {
         case .number(let value): return intern(.number(value))
         case .variable(let name): return intern(.variable(name))
-        case .add(let a, let b): return intern(.add(intern(tree: a), intern(tree: b)))
-        case .subtract(let a, let b): return intern(.subtract(intern(tree: a), intern(tree: b)))
+        case .add(let a, let b):
+            let (left, right) = (intern(tree: a), intern(tree: b))
+            return intern(.add(broadcastOne(left, with: right), broadcastOne(right, with: left)))
+        case .subtract(let a, let b):
+            let (left, right) = (intern(tree: a), intern(tree: b))
+            return intern(.subtract(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .negate(let a): return intern(.negate(intern(tree: a)))
         case .multiply(let a, let b): return intern(.multiply(intern(tree: a), intern(tree: b)))
         case .hadamard(let a, let b): return intern(.hadamard(intern(tree: a), intern(tree: b)))
         case .elementwiseDivide(let a, let b): return intern(.elementwiseDivide(intern(tree: a), intern(tree: b)))
         case .divide(let a, let b): return intern(.divide(intern(tree: a), intern(tree: b)))
-        case .power(let a, let c): return intern(.power(intern(tree: a), c))
+        case .power(let a, let c):
+            let base = intern(tree: a)
+            return shape(base).isScalar ? intern(.power(base, c)) : intern(.matrixPower(base, c.numerator))
         case .elementwisePower(let a, let c): return intern(.elementwisePower(intern(tree: a), c))
+        case .powerBy(let a, let b): return intern(.powerBy(intern(tree: a), intern(tree: b)))
+        case .elementwisePowerBy(let a, let b): return intern(.elementwisePowerBy(intern(tree: a), intern(tree: b)))
         case .transpose(let a): return intern(.transpose(intern(tree: a)))
+        case .apply(.diagonal, let a):
+            let argument = intern(tree: a)
+            let function: MatrixFunction = shape(argument).kind == .matrix ? .diagonalVector : .diagonalMatrix
+            return intern(.apply(function, argument))
         case .apply(let function, let a): return intern(.apply(function, intern(tree: a)))
+        case .apply2(let function, let a, let b): return intern(.apply2(function, intern(tree: a), intern(tree: b)))
         case .identity(let n): return intern(.identity(n))
         case .ones(let m, let n): return intern(.ones(m, n))
+        case .zeros(let m, let n): return intern(.zeros(m, n))
+        case .commutation(let m, let n): return intern(.commutation(m, n))
+        case .sizeless:
+            preconditionFailure("a checked expression has no size-less constant")
         }
     }
 
@@ -175,11 +208,17 @@ final class ExpressionTable {
         case .elementwiseDivide(let a, let b): return .elementwiseDivide(expression(a), expression(b))
         case .divide(let a, let b): return .divide(expression(a), expression(b))
         case .power(let a, let c): return .power(expression(a), c)
+        case .matrixPower(let a, let k): return .power(expression(a), Rational(k))
         case .elementwisePower(let a, let c): return .elementwisePower(expression(a), c)
+        case .powerBy(let a, let b): return .powerBy(expression(a), expression(b))
+        case .elementwisePowerBy(let a, let b): return .elementwisePowerBy(expression(a), expression(b))
         case .transpose(let a): return .transpose(expression(a))
         case .apply(let function, let a): return .apply(function, expression(a))
+        case .apply2(let function, let a, let b): return .apply2(function, expression(a), expression(b))
         case .identity(let n): return .identity(n)
         case .ones(let m, let n): return .ones(m, n)
+        case .zeros(let m, let n): return .zeros(m, n)
+        case .commutation(let m, let n): return .commutation(m, n)
         }
     }
 
@@ -194,6 +233,7 @@ final class ExpressionTable {
             switch self[next] {
             case .number(let value) where !value.isValid: return true
             case .power(_, let exponent) where !exponent.isValid: return true
+            case .matrixPower(_, let exponent) where exponent == Int.min: return true
             case .elementwisePower(_, let exponent) where !exponent.isValid: return true
             case let node: pending += node.children
             }
@@ -258,14 +298,20 @@ final class ExpressionTable {
         while let next = pending.popLast() {
             switch self[next] {
             case .multiply(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b),
-                .divide(let a, let b):
+                .divide(let a, let b), .apply2(.kron, let a, let b):
                 pending.append(a)
                 pending.append(b)
             case .transpose(let a), .negate(let a), .power(let a, _), .elementwisePower(let a, _),
                 .apply(.trace, let a), .apply(.sum, let a), .apply(.diagonalMatrix, let a),
-                .apply(.diagonalVector, let a):
+                .apply(.diagonalVector, let a), .apply(.columnSums, let a), .apply(.rowSums, let a),
+                .apply(.vec, let a):
                 pending.append(a)
-            case .number, .variable, .add, .subtract, .apply, .identity, .ones:
+            case .apply(.mean, let a), .apply(.columnMeans, let a), .apply(.rowMeans, let a):
+                // The count is one factor more.
+                leaves += 1
+                pending.append(a)
+            case .number, .variable, .add, .subtract, .apply, .apply2, .identity, .ones, .zeros, .commutation,
+                .matrixPower, .powerBy, .elementwisePowerBy:
                 leaves += 1
                 if leaves > limit { return false }
             }
@@ -288,10 +334,14 @@ final class ExpressionTable {
     private func computeDependence(_ id: ExprID, on name: String) -> Bool {
         if let known = dependence[Int(id.raw)] { return known }
         let result: Bool
-        if case .variable(let variable) = self[id] {
+        switch self[id] {
+        case .variable(let variable):
             result = variable == name
-        } else {
-            result = self[id].children.contains { computeDependence($0, on: name) }
+        case .apply(let function, _) where function.dependsOnShapeOnly:
+            // `numel(X)` and `size(X, d)` are constants: only X's shape matters.
+            result = false
+        case let node:
+            result = node.children.contains { computeDependence($0, on: name) }
         }
         dependence[Int(id.raw)] = result
         return result
@@ -307,27 +357,43 @@ final class ExpressionTable {
                 preconditionFailure("variable \(name) interned without a shape")
             }
             return variable.shape
-        case .add(let a, _), .subtract(let a, _), .negate(let a), .elementwisePower(let a, _),
-            .divide(let a, _):
+        case .add(let a, let b), .subtract(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b),
+            .apply2(.maximum, let a, let b), .apply2(.minimum, let a, let b):
+            return Shape.broadcast(shape(a), shape(b))
+        case .negate(let a), .elementwisePower(let a, _), .divide(let a, _), .matrixPower(let a, _),
+            .elementwisePowerBy(let a, _):
             return shape(a)
-        case .multiply(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b):
+        case .multiply(let a, let b):
             let (sa, sb) = (shape(a), shape(b))
-            if case .multiply = node, !sa.isScalar, !sb.isScalar { return Shape(sa.rows, sb.columns) }
+            if !sa.isScalar, !sb.isScalar { return Shape(sa.rows, sb.columns) }
             return sa.isScalar ? sb : sa
-        case .power: return .scalar
+        case .power, .powerBy: return .scalar
         case .transpose(let a): return shape(a).transposed
         case .apply(let function, let a):
             let argument = shape(a)
             switch function {
-            case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar: return .scalar
+            case .trace, .determinant, .logDeterminant, .sum, .mean, .norm2, .norm1, .logSumExp, .numel, .size,
+                .declaredScalar:
+                return .scalar
             case .inverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
-                .declaredScalarGradient:
+                .declaredScalarGradient, .softmax:
                 return argument
-            case .diagonalMatrix: return Shape(argument.rows, argument.rows)
+            case .pseudoInverse: return argument.transposed
+            case .columnSums, .columnMeans: return Shape(.one, argument.columns)
+            case .rowSums, .rowMeans: return Shape(argument.rows, .one)
+            case .vec: return Shape(Dimension.times(argument.columns, argument.rows), .one)
+            case .diagonalMatrix:
+                let side = argument.rows.isOne ? argument.columns : argument.rows
+                return Shape(side, side)
             case .diagonalVector: return .vector(argument.rows)
+            case .diagonal: preconditionFailure("diag is read as diagm or diagv when interned")
             }
+        case .apply2(.kron, let a, let b):
+            let (sa, sb) = (shape(a), shape(b))
+            return Shape(Dimension.times(sa.rows, sb.rows), Dimension.times(sa.columns, sb.columns))
         case .identity(let n): return Shape(n, n)
-        case .ones(let m, let n): return Shape(m, n)
+        case .ones(let m, let n), .zeros(let m, let n): return Shape(m, n)
+        case .commutation(let m, let n): return Shape(Dimension.times(m, n), Dimension.times(n, m))
         }
     }
 
@@ -337,16 +403,17 @@ final class ExpressionTable {
         switch node {
         case .number: return true
         case .variable(let name): return environment.variables[name]?.isSymmetric ?? false
-        case .identity, .ones: return true
+        case .identity, .ones, .zeros, .commutation: return true
         case .add(let a, let b), .subtract(let a, let b), .hadamard(let a, let b),
-            .elementwiseDivide(let a, let b):
+            .elementwiseDivide(let a, let b), .apply2(_, let a, let b):
             if isSymmetric(a) && isSymmetric(b) { return true }
             // A + A' and A' + A are symmetric.
             if case .add = node { return isTransposePair(a, b) }
             return false
-        case .negate(let a), .elementwisePower(let a, _), .divide(let a, _), .transpose(let a):
+        case .negate(let a), .elementwisePower(let a, _), .divide(let a, _), .transpose(let a),
+            .matrixPower(let a, _), .elementwisePowerBy(let a, _):
             return isSymmetric(a)
-        case .power: return true
+        case .power, .powerBy: return true
         case .multiply:
             // A long product is not examined (its symmetry would cost its length every time
             // a longer product is built on it); it counts as not known to be symmetric.
@@ -356,12 +423,16 @@ final class ExpressionTable {
             return chain == transposedChain(chain)
         case .apply(let function, let a):
             switch function {
-            case .inverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
+            case .inverse, .pseudoInverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,
                 .declaredScalarGradient:
                 return isSymmetric(a)
             case .diagonalMatrix: return true
-            case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar,
-                .diagonalVector:
+            case .softmax:
+                // Columns are scaled separately.
+                return false
+            case .trace, .determinant, .logDeterminant, .sum, .norm2, .declaredScalar, .diagonalVector,
+                .columnSums, .rowSums, .mean, .columnMeans, .rowMeans, .norm1, .logSumExp, .vec, .numel, .size,
+                .diagonal:
                 return true  // scalars and vectors are handled above; kept exhaustive
             }
         }

@@ -49,9 +49,10 @@ struct IndexAllocator {
         return Index(id: next, rangeNumber: rangeNumber)
     }
 
-    /// Fresh indices for the axes of a shape (`[]`, `[n]` or `[m, n]`).
+    /// Fresh indices for the axes of a shape (`[]`, `[n]` or `[m, n]`; one per component of
+    /// a product axis, ``Shape/indexRanges``).
     mutating func fresh(for shape: Shape) -> [Index] {
-        shape.axes.map { fresh($0) }
+        shape.indexRanges.map { fresh($0) }
     }
 
     /// The dimension `index` ranges over.

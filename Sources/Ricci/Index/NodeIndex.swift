@@ -76,6 +76,12 @@ extension ExprNode {
             hash.mix(function)
         case .identity(let n): hash.mix(14); hash.mix(n)
         case .ones(let m, let n): hash.mix(15); hash.mix(m); hash.mix(n)
+        case .matrixPower(let a, let k): hash.mix(16, a); hash.mix(UInt64(bitPattern: Int64(k)))
+        case .powerBy(let a, let b): hash.mix(17, a, b)
+        case .elementwisePowerBy(let a, let b): hash.mix(18, a, b)
+        case .apply2(let function, let a, let b): hash.mix(19, a, b); hash.mix(function.rawValue)
+        case .zeros(let m, let n): hash.mix(20); hash.mix(m); hash.mix(n)
+        case .commutation(let m, let n): hash.mix(21); hash.mix(m); hash.mix(n)
         }
         return hash.value
     }
@@ -120,6 +126,7 @@ private struct NodeHash {
         switch dimension {
         case .fixed(let size): mix(1); mix(UInt64(bitPattern: Int64(size)))
         case .named(let name): mix(2); mix(name)
+        case .product(let outer, let inner): mix(3); mix(outer); mix(inner)
         }
     }
 
@@ -138,6 +145,19 @@ private struct NodeHash {
         case .declaredElementwiseDerivative(let name): mix(11); mix(name)
         case .declaredScalar(let name): mix(12); mix(name)
         case .declaredScalarGradient(let name): mix(13); mix(name)
+        case .pseudoInverse: mix(14)
+        case .columnSums: mix(15)
+        case .rowSums: mix(16)
+        case .mean: mix(17)
+        case .columnMeans: mix(18)
+        case .rowMeans: mix(19)
+        case .norm1: mix(20)
+        case .diagonal: mix(21)
+        case .softmax: mix(22)
+        case .logSumExp: mix(23)
+        case .vec: mix(24)
+        case .numel: mix(25)
+        case .size(let axis): mix(26); mix(UInt64(axis))
         }
     }
 }

@@ -105,9 +105,14 @@ extension IndexContext {
                     graph.addWeight(table.product(atoms + [weight]), at: other)
                     graph.edges.remove(at: incident[0])
                 case 2:
+                    var (first, second) = (graph.edges[incident[0]], graph.edges[incident[1]])
+                    // Two edges to the same free vertex would close a loop, diagv(AᵀB): the
+                    // Hadamard product of the two, summed, is the same for less work
+                    // (sum(A ⊙ B, 1)ᵀ), so they are left for the parallel merge.
+                    let closesLoop = first.other(than: vertex) == second.other(than: vertex)
+                    if closesLoop, graph.terminals.contains(first.other(than: vertex)) { continue }
                     // Σ_v A[a,v] w[v] B[v,b] read from a to b, or from b to a: whichever needs
                     // fewer transposes (the other is its transpose).
-                    var (first, second) = (graph.edges[incident[0]], graph.edges[incident[1]])
                     let forward = oriented(first, from: first.other(than: vertex)) + oriented(second, from: vertex)
                     let backward = oriented(second, from: second.other(than: vertex)) + oriented(first, from: vertex)
                     if backward.filter(\.transposed).count < forward.filter(\.transposed).count { swap(&first, &second) }

@@ -41,26 +41,39 @@ extension ExpressionTable {
             return false
         }
         switch self[id] {
-        case .number, .variable, .transpose, .identity, .ones:
+        case .number, .variable, .transpose, .identity, .ones, .zeros, .commutation:
             return 0
         case .multiply(let a, let b):
             let (left, right) = (shape(a), shape(b))
             if left.isScalar || right.isScalar || isDiagonalMatrix(a) || isDiagonalMatrix(b) { return entries }
             return 2 * size(left.rows) * size(left.columns) * size(right.columns)
-        case .add, .subtract, .negate, .hadamard, .elementwiseDivide, .divide, .elementwisePower:
+        case .add, .subtract, .negate, .hadamard, .elementwiseDivide, .divide, .elementwisePower,
+            .elementwisePowerBy, .apply2(.maximum, _, _), .apply2(.minimum, _, _), .apply2(.kron, _, _):
             return entries
-        case .power:
+        case .power, .powerBy:
             return 1
+        case .matrixPower(let a, let k):
+            // Repeated squaring: a product per bit and per set bit, an inverse for k < 0.
+            let n = size(shape(a).rows)
+            let magnitude = k.magnitude
+            let products = Double(max(0, (UInt.bitWidth - magnitude.leadingZeroBitCount - 1) + magnitude.nonzeroBitCount - 1))
+            return 2 * n * n * n * products + (k < 0 ? 2 * n * n * n : 0)
         case .apply(let function, let a):
             let n = size(shape(a).rows)
             let argumentEntries = n * size(shape(a).columns)
             switch function {
             case .inverse: return 2 * n * n * n
+            case .pseudoInverse:
+                // A Gram matrix, its inverse, and one more product.
+                let (rows, columns) = (n, size(shape(a).columns))
+                let small = min(rows, columns)
+                return 4 * rows * columns * small + 2 * small * small * small
             case .determinant, .logDeterminant: return 2 * n * n * n / 3
             case .trace: return n
-            case .sum, .declaredScalar: return argumentEntries
-            case .norm2: return 2 * argumentEntries
-            case .diagonalMatrix, .diagonalVector: return 0
+            case .sum, .declaredScalar, .columnSums, .rowSums, .mean, .columnMeans, .rowMeans: return argumentEntries
+            case .norm2, .norm1: return 2 * argumentEntries
+            case .softmax, .logSumExp: return 3 * argumentEntries
+            case .diagonalMatrix, .diagonalVector, .diagonal, .vec, .numel, .size: return 0
             case .elementwise, .declaredElementwise, .declaredElementwiseDerivative, .declaredScalarGradient:
                 return entries
             }

@@ -42,9 +42,10 @@ public enum NameConventions {
         return name.dropFirst().allSatisfy(isNameContinuation)
     }
 
-    /// Names that belong to built-in functions (`tr`, `exp`, …), the identity `I` and
-    /// `ones`; none of them can name a variable or a declared function.
-    public static let reservedNames: Set<String> = Set(MatrixFunction.builtins.keys).union(["I", "ones"])
+    /// Names that belong to built-in functions (`tr`, `exp`, `max`, …) and constants (`I`,
+    /// `eye`, `ones`, `zeros`, `commutation`); none of them can name a variable or a
+    /// declared function.
+    public static let reservedNames: Set<String> = Set(FunctionCatalog.names)
 
     /// The prefix of the gradient of a declared scalar function (`grad_lambda`).
     public static let gradientPrefix = "grad_"

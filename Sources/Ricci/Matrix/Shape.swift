@@ -1,15 +1,21 @@
 // Dimensions and shapes of matrix expressions.
 
-/// One dimension of a shape: a symbol such as `m`, or a literal size such as `3`.
+/// One dimension of a shape: a symbol such as `m`, a literal size such as `3`, or the
+/// product `m·n` of two dimensions (an axis of a Kronecker product or of `vec`).
 ///
 /// Symbols are distinct from each other and from every literal (`m ≠ n`, `m ≠ 3`), as in
 /// SymPy's `MatrixSymbol('X', m, n)`. A literal 1 means the axis is absent: an `m×1` shape is
-/// a column vector, `1×1` a scalar.
+/// a column vector, `1×1` a scalar. A product keeps its factors and their order (`m·n ≠ n·m`,
+/// `2·3 ≠ 6`): position `a·|n| + b` of an axis `m·n` is the pair `(a, b)`, `a` ranging over
+/// `m` and `b` over `n` (the second factor runs fastest), which is how index notation splits
+/// such an axis into one index per factor.
 public enum Dimension: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// A literal size.
     case fixed(Int)
     /// A dimension symbol.
     case named(String)
+    /// `outer·inner`: an axis whose positions are pairs, the inner index running fastest.
+    indirect case product(Dimension, Dimension)
 
     /// The size 1: the dimension of an absent axis.
     public static let one = Dimension.fixed(1)
@@ -25,7 +31,39 @@ public enum Dimension: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch self {
         case .fixed(let size): return String(size)
         case .named(let name): return name
+        case .product(let outer, let inner): return "\(outer)·\(inner)"
         }
+    }
+
+    /// The factors of a product dimension, flattened in order (`(m·n)·k` is `[m, n, k]`);
+    /// `[self]` for a symbol or a literal. Index notation gives an axis one index per
+    /// component.
+    public var components: [Dimension] {
+        guard case .product(let outer, let inner) = self else { return [self] }
+        return outer.components + inner.components
+    }
+
+    /// `a·b`, with `1·b = b` and `a·1 = a` (an axis of size 1 is no axis).
+    public static func times(_ a: Dimension, _ b: Dimension) -> Dimension {
+        if a.isOne { return b }
+        if b.isOne { return a }
+        return .product(a, b)
+    }
+
+    /// The number of indices of an axis of this size in index notation: 0 for 1, the
+    /// number of components otherwise.
+    public var indexCount: Int {
+        switch self {
+        case .fixed(1): return 0
+        case .fixed, .named: return 1
+        case .product(let outer, let inner): return outer.indexCount + inner.indexCount
+        }
+    }
+
+    /// True for a product dimension.
+    public var isProduct: Bool {
+        if case .product = self { return true }
+        return false
     }
 }
 
@@ -78,8 +116,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     public var axisCount: Int { (rows.isOne ? 0 : 1) + (columns.isOne ? 0 : 1) }
 
     /// The dimensions of the axes that are present (not 1): `[]` for a scalar, `[n]` for a
-    /// vector or a row vector, `[m, n]` for a matrix. These are the ranges of the indices of
-    /// an entry in index notation.
+    /// vector or a row vector, `[m, n]` for a matrix.
     public var axes: [Dimension] {
         switch (rows.isOne, columns.isOne) {
         case (true, true): return []
@@ -89,12 +126,37 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// `m×n`, `n` for a vector, `1×n` for a row vector, `scalar`.
+    /// The ranges of the indices of an entry in index notation: the ``axes``, each product
+    /// axis split into its ``Dimension/components`` (`vec(X)` of an `m×n` `X` is indexed by
+    /// `[n, m]`, a Kronecker product `(m·p)×(n·q)` by `[m, p, n, q]`).
+    public var indexRanges: [Dimension] {
+        let axes = self.axes
+        guard axes.contains(where: \.isProduct) else { return axes }
+        return axes.flatMap(\.components)
+    }
+
+    /// The shape of a broadcasting operation on `a` and `b` (NumPy's rule on two axes): an
+    /// axis that is 1 on one side takes the other side's size. The shapes must broadcast.
+    public static func broadcast(_ a: Shape, _ b: Shape) -> Shape {
+        Shape(a.rows.isOne ? b.rows : a.rows, a.columns.isOne ? b.columns : a.columns)
+    }
+
+    /// The number of indices of an entry in index notation (``indexRanges``).
+    public var indexCount: Int { rows.indexCount + columns.indexCount }
+
+    /// True when an axis is a product of dimensions (a Kronecker product, `vec`).
+    public var hasProductAxis: Bool { rows.isProduct || columns.isProduct }
+
+    /// `m×n`, `n` for a vector, `1×n` for a row vector, `scalar`; a product axis in
+    /// parentheses (`(m·n)×k`).
     public var description: String {
+        func axis(_ dimension: Dimension) -> String {
+            dimension.isProduct ? "(\(dimension))" : dimension.description
+        }
         switch kind {
         case .scalar: return "scalar"
-        case .vector: return rows.description
-        case .rowVector, .matrix: return "\(rows)×\(columns)"
+        case .vector: return axis(rows)
+        case .rowVector, .matrix: return "\(axis(rows))×\(axis(columns))"
         }
     }
 }

@@ -23,19 +23,25 @@ public struct ShapeError: RicciError, Hashable {
 
     /// What went wrong.
     public enum Kind: Hashable, Sendable {
-        /// `A + B`, `A - B`, `A .* B` or `A ./ B` with different shapes.
+        /// `A + B`, `A - B`, `A .* B`, `A ./ B`, `max(A, B)` or `min(A, B)` with shapes that do
+        /// not broadcast (an axis of different sizes, neither of them 1).
         case mismatch(expression: String, left: Operand, right: Operand)
-        /// `A + s` or `A - s` with a scalar `s` and a non-scalar `A`.
-        case scalarAndNonScalar(expression: String, scalar: Operand, other: Operand)
         /// `A * B` where `A`'s columns are not `B`'s rows (and neither is a scalar).
         case innerDimensions(expression: String, left: Operand, right: Operand)
         /// `A / B` with a non-scalar `B`.
         case divisorNotScalar(expression: String, divisor: Operand)
-        /// `A ^ c` with a non-scalar `A`.
+        /// `A ^ c` with an `A` that is neither a scalar nor a square matrix, or `A ^ t` with a
+        /// non-scalar `A` and an exponent that is not a constant.
         case powerOfNonScalar(expression: String, base: Operand)
+        /// `X ^ c` with a square matrix `X` and an exponent that is not an integer.
+        case matrixPowerNotInteger(expression: String, base: Operand)
+        /// `s ^ t` or `A .^ t` with an exponent `t` that is not a scalar.
+        case exponentNotScalar(expression: String, exponent: Operand)
+        /// `ones()`, `zeros()` or `I()` where nothing gives the size.
+        case sizeNotInferred(constant: String, reason: String)
         /// `tr`, `det`, `logdet`, `inv` or `diagv` of a matrix that is not square.
         case notSquare(function: String, expression: String, argument: Operand)
-        /// `diagm` of something that is not a column vector.
+        /// `diagm` of something that is not a vector or a row vector.
         case notColumnVector(function: String, expression: String, argument: Operand)
         /// A variable the environment has no shape for.
         case undefinedVariable(String)
@@ -49,37 +55,52 @@ public struct ShapeError: RicciError, Hashable {
     public let kind: Kind
     /// The offending sub-expression's range in the source, when there is a source.
     public let range: SourceRange?
+    /// What the kind rules of undeclared names made of the names involved, with the
+    /// declaration that would change it (`theta was taken as a scalar (a Greek name); declare
+    /// it with --var theta:n`); `nil` when no default was involved.
+    public var note: String?
 
     /// An error of `kind` at `range`.
-    public init(_ kind: Kind, at range: SourceRange?) {
+    public init(_ kind: Kind, at range: SourceRange?, note: String? = nil) {
         self.kind = kind
         self.range = range
+        self.note = note
     }
 
     /// Shape errors are bad input (exit status 2).
     public var category: ErrorCategory { .badInput }
 
-    /// The one-line message.
+    /// The one-line message, with the note on defaults when there is one.
     public var message: String {
+        guard let note else { return kindMessage }
+        return kindMessage + "; " + note
+    }
+
+    /// The message of ``kind`` alone.
+    private var kindMessage: String {
         switch kind {
         case .mismatch(let expression, let left, let right):
-            return "shapes differ in \(expression): \(Self.describe(left)), \(Self.describe(right))"
-        case .scalarAndNonScalar(let expression, let scalar, let other):
-            let ones = PlainPrinter.print(.ones(other.shape.rows, other.shape.columns))
-            return "cannot add a scalar and a non-scalar in \(expression): \(Self.describe(scalar)), "
-                + "\(Self.describe(other)); to put \(scalar.text) in every entry, write \(scalar.text)*\(ones)"
+            return "shapes do not fit in \(expression): \(Self.describe(left)), \(Self.describe(right)) "
+                + "(an axis may differ only where one side has size 1)"
         case .innerDimensions(let expression, let left, let right):
             return "inner dimensions differ in \(expression): \(Self.describe(left)), \(Self.describe(right))"
         case .divisorNotScalar(let expression, let divisor):
             return "the divisor must be a scalar in \(expression): \(Self.describe(divisor)); "
                 + "use ./ for entry-wise division"
         case .powerOfNonScalar(let expression, let base):
-            return "^ needs a scalar base in \(expression): \(Self.describe(base)); "
+            return "^ needs a scalar or a square matrix as its base in \(expression): \(Self.describe(base)); "
                 + "use .^ for an entry-wise power"
+        case .matrixPowerNotInteger(let expression, let base):
+            return "a matrix power needs an integer exponent in \(expression): \(Self.describe(base)); "
+                + "use .^ for an entry-wise power"
+        case .exponentNotScalar(let expression, let exponent):
+            return "the exponent must be a scalar in \(expression): \(Self.describe(exponent))"
+        case .sizeNotInferred(let constant, let reason):
+            return "cannot infer the size of \(constant): \(reason)"
         case .notSquare(let function, let expression, let argument):
             return "\(function) needs a square matrix in \(expression): \(Self.describe(argument))"
         case .notColumnVector(let function, let expression, let argument):
-            return "\(function) needs a column vector in \(expression): \(Self.describe(argument))"
+            return "\(function) needs a vector or a row vector in \(expression): \(Self.describe(argument))"
         case .undefinedVariable(let name):
             return "unknown variable \(name): the environment has no shape for it"
         case .undeclaredFunction(let name, let kind):
@@ -102,10 +123,16 @@ public struct ShapeError: RicciError, Hashable {
         .init(.mismatch(expression: expression, left: left, right: right), at: range)
     }
 
-    static func scalarAndNonScalar(
-        _ expression: String, scalar: Operand, other: Operand, at range: SourceRange?
-    ) -> ShapeError {
-        .init(.scalarAndNonScalar(expression: expression, scalar: scalar, other: other), at: range)
+    static func matrixPowerNotInteger(_ expression: String, base: Operand, at range: SourceRange?) -> ShapeError {
+        .init(.matrixPowerNotInteger(expression: expression, base: base), at: range)
+    }
+
+    static func exponentNotScalar(_ expression: String, exponent: Operand, at range: SourceRange?) -> ShapeError {
+        .init(.exponentNotScalar(expression: expression, exponent: exponent), at: range)
+    }
+
+    static func sizeNotInferred(_ constant: String, reason: String, at range: SourceRange?) -> ShapeError {
+        .init(.sizeNotInferred(constant: constant, reason: reason), at: range)
     }
 
     static func innerDimensions(

@@ -207,7 +207,7 @@ extension Declarations {
                 switch dimension {
                 case .fixed(let size) where size > 0: continue
                 case .named(let name) where NameConventions.isValidName(name): continue
-                case .fixed, .named:
+                case .fixed, .named, .product:
                     throw DeclarationError(.invalidDimension(variable: variable.name, dimension))
                 }
             }

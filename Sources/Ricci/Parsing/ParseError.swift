@@ -24,8 +24,6 @@ public struct ParseError: RicciError, Hashable {
         case numberTooLarge(String)
         /// A literal division by zero, `1/0`.
         case divisionByZero
-        /// The exponent after `^` or `.^` is not a constant.
-        case exponentNotConstant
         /// `a^b^c`, or a transpose right after a power, which the grammar does not chain.
         case powerNeedsParentheses
         /// A call of a name that is neither built in nor declared.
@@ -40,6 +38,8 @@ public struct ParseError: RicciError, Hashable {
         case wrongArgumentCount(function: String, expected: String, found: Int)
         /// A size of `I(…)` or `ones(…)` that is not a dimension name or a positive integer.
         case invalidDimension(function: String, found: String)
+        /// The axis of `sum(X, d)`, `mean(X, d)` or `size(X, d)` is not the literal 1 or 2.
+        case invalidAxis(function: String, found: String)
         /// Deeper nesting than ``Parser/maximumDepth``.
         case nestedTooDeeply(limit: Int)
     }
@@ -78,12 +78,10 @@ public struct ParseError: RicciError, Hashable {
             return "number \(text) is too large or too precise to be represented exactly"
         case .divisionByZero:
             return "division by zero"
-        case .exponentNotConstant:
-            return "exponent must be a constant, such as 2, 0.5, -1 or (1/3)"
         case .powerNeedsParentheses:
             return "a power cannot be followed by another power or a transpose without parentheses: write (x^2)^3 or (x^2)'"
         case .unknownFunction(let name):
-            return "unknown function '\(name)': declare it with --func \(name):elementwise or --func \(name):scalar"
+            return "unknown function '\(name)': " + FunctionCatalog.advice(forUnknown: name)
         case .functionWithoutArguments(let name):
             return "'\(name)' is a function: write \(name)(…)"
         case .notElementwiseDerivative(let name, let reason):
@@ -94,6 +92,8 @@ public struct ParseError: RicciError, Hashable {
             return "\(function) takes \(expected), got \(found)"
         case .invalidDimension(let function, let found):
             return "the size '\(found)' in \(function)(…) must be a dimension name or a positive integer"
+        case .invalidAxis(let function, let found):
+            return "the axis '\(found)' in \(function)(X, d) must be 1 (down the columns) or 2 (along the rows)"
         case .nestedTooDeeply(let limit):
             return "expression nested too deeply (more than \(limit) levels)"
         }
@@ -134,11 +134,6 @@ public struct ParseError: RicciError, Hashable {
 
     /// A literal division by zero, pointing at the divisor.
     static func divisionByZero(at range: SourceRange) -> ParseError { .init(.divisionByZero, at: range) }
-
-    /// An exponent that is not a constant.
-    static func exponentNotConstant(at range: SourceRange) -> ParseError {
-        .init(.exponentNotConstant, at: range)
-    }
 
     /// A chained power or a transpose after a power.
     static func powerNeedsParentheses(at range: SourceRange) -> ParseError {
@@ -199,6 +194,11 @@ public struct ParseError: RicciError, Hashable {
     /// A bad size argument of `I(…)` or `ones(…)`.
     static func invalidDimension(function: String, found: String, at range: SourceRange) -> ParseError {
         .init(.invalidDimension(function: function, found: found), at: range)
+    }
+
+    /// An axis argument other than 1 or 2.
+    static func invalidAxis(function: String, found: String, at range: SourceRange) -> ParseError {
+        .init(.invalidAxis(function: function, found: found), at: range)
     }
 
     /// Nesting beyond the limit.

@@ -46,10 +46,14 @@ public struct ParsedExpression: Hashable, Sendable {
 /// term     := unary (('*' | '.*' | './' | '/') unary)*
 /// unary    := '-' unary | power
 /// power    := postfix ('^' exponent | '.^' exponent)?
+/// exponent := '-' exponent | primary
 /// postfix  := primary ("'" | '^T' | 'ᵀ')*
 /// primary  := number | name | name '(' expr (',' expr)* ')' | name "'" '(' expr ')' | '(' expr ')'
-/// exponent := '-'? number | '(' constant expr ')'
 /// ```
+///
+/// An exponent that is a constant (`2`, `-1`, `(1/3)`) makes ``MatrixExpr/power(_:_:)`` or
+/// ``MatrixExpr/elementwisePower(_:_:)``; any other makes ``MatrixExpr/powerBy(_:_:)`` or
+/// ``MatrixExpr/elementwisePowerBy(_:_:)``, whose exponent is a child of the tree.
 ///
 /// The result is canonical, so that `parse(PlainPrinter.print(e)) == e` for every `e` the
 /// parser can produce:
@@ -100,7 +104,8 @@ public enum Parser {
             return a / b
         case .power(let a, let exponent), .elementwisePower(let a, let exponent):
             return constantValue(of: a)?.power(exponent)
-        case .variable, .apply, .identity, .ones:
+        case .variable, .apply, .apply2, .identity, .ones, .zeros, .commutation, .sizeless, .powerBy,
+            .elementwisePowerBy:
             return nil
         }
     }
@@ -166,7 +171,7 @@ enum OperatorRole {
     /// `*`, `.*`, `./` or `/`, the term level; `/` folds `number / number`.
     case term((MatrixExpr, MatrixExpr) -> MatrixExpr, isDivision: Bool)
     /// `^` or `.^` followed by an exponent (`^T` is a transpose; see `parsePostfix`).
-    case power((MatrixExpr, Rational) -> MatrixExpr)
+    case power(isElementwise: Bool)
     /// `'` or `ᵀ`.
     case transpose
     /// Not an operator.
@@ -181,8 +186,8 @@ enum OperatorRole {
         case .dotStar: self = .term(MatrixExpr.hadamard, isDivision: false)
         case .dotSlash: self = .term(MatrixExpr.elementwiseDivide, isDivision: false)
         case .slash: self = .term(MatrixExpr.divide, isDivision: true)
-        case .caret: self = .power(MatrixExpr.power)
-        case .dotCaret: self = .power(MatrixExpr.elementwisePower)
+        case .caret: self = .power(isElementwise: false)
+        case .dotCaret: self = .power(isElementwise: true)
         case .quote, .transposeMark: self = .transpose
         case .number, .name, .leftParenthesis, .rightParenthesis, .comma, .invalid, .end: self = .none
         }
@@ -329,11 +334,22 @@ struct ExpressionParser {
     /// `power := postfix ('^' exponent | '.^' exponent)?`
     private mutating func parsePower() throws -> Operand {
         let base = try parsePostfix()
-        guard case .power(let make) = OperatorRole(current.kind) else { return base }
+        guard case .power(let isElementwise) = OperatorRole(current.kind) else { return base }
         advance()
-        let (exponent, exponentRange) = try parseExponent()
-        let range = base.extent.union(exponentRange)
-        let power = try node(make(base.node.expression, exponent), range, [base.node])
+        let exponent = try parseExponent()
+        let range = base.extent.union(exponent.extent)
+        let power: SyntaxNode
+        if let value = Parser.constantValue(of: exponent.node.expression) {
+            guard value.isValid else { throw ParseError.numberTooLarge(text(in: exponent.extent), at: exponent.extent) }
+            let expression: MatrixExpr = isElementwise
+                ? .elementwisePower(base.node.expression, value) : .power(base.node.expression, value)
+            power = try node(expression, range, [base.node])
+        } else {
+            let expression: MatrixExpr = isElementwise
+                ? .elementwisePowerBy(base.node.expression, exponent.node.expression)
+                : .powerBy(base.node.expression, exponent.node.expression)
+            power = try node(expression, range, [base.node, exponent.node])
+        }
         switch OperatorRole(current.kind) {
         case .power, .transpose:
             // The grammar has one optional power and no postfix after it; `x^2^3` and
@@ -344,44 +360,28 @@ struct ExpressionParser {
         }
     }
 
-    /// `exponent := '-'? number | '(' constant expr ')'`: the exponent's value and range.
-    private mutating func parseExponent() throws -> (Rational, SourceRange) {
-        let start = current
-        switch start.kind {
+    /// `exponent := '-' exponent | primary`: `2`, `-1`, `(1/3)`, `t`, `-t`, `(t + 1)`. A
+    /// transpose right after it is not part of it: `x^2'` asks for parentheses, as `(x^2)'`
+    /// and `x^(2')` read differently.
+    private mutating func parseExponent() throws -> Operand {
+        switch current.kind {
         case .minus:
-            advance()
-            guard case .number = current.kind else {
-                throw ParseError.exponentNotConstant(at: start.range.union(current.range))
+            try enterNesting()
+            defer { leaveNesting() }
+            let minus = advance()
+            let operand = try parseExponent()
+            let range = minus.range.union(operand.extent)
+            if case .number(let value) = operand.node.expression {
+                return Operand(node: try node(.number(-value), range), extent: range, isBareNumber: false)
             }
-            let (value, range) = try parseNumberExponent()
-            return (-value, start.range.union(range))
-        case .number:
-            return try parseNumberExponent()
-        case .leftParenthesis:
-            let inner = try parseParenthesized()
-            guard let value = Parser.constantValue(of: inner.node.expression) else {
-                throw ParseError.exponentNotConstant(at: inner.extent)
-            }
-            guard value.isValid else {
-                throw ParseError.numberTooLarge(text(in: inner.extent), at: inner.extent)
-            }
-            return (value, inner.extent)
-        case .end, .invalid:
-            throw ParseError.unexpected(start, expected: "an exponent")
-        case .name, .plus, .star, .slash, .dotStar, .dotSlash, .caret, .dotCaret, .quote,
-            .transposeMark, .rightParenthesis, .comma:
-            throw ParseError.exponentNotConstant(at: start.range)
+            return Operand(node: try node(.negate(operand.node.expression), range, [operand.node]), extent: range,
+                           isBareNumber: false)
+        case .end:
+            throw ParseError.unexpected(current, expected: "an exponent")
+        case .number, .name, .plus, .star, .slash, .dotStar, .dotSlash, .caret, .dotCaret, .quote,
+            .transposeMark, .leftParenthesis, .rightParenthesis, .comma, .invalid:
+            return try parsePrimary()
         }
-    }
-
-    /// A number literal as an exponent.
-    private mutating func parseNumberExponent() throws -> (Rational, SourceRange) {
-        let token = advance()
-        guard case .number(let value) = token.kind else {
-            preconditionFailure("parseNumberExponent is called at a number token")
-        }
-        guard let value else { throw ParseError.numberTooLarge(token.text, at: token.range) }
-        return (value, token.range)
     }
 
     /// `postfix := primary ("'" | '^T' | 'ᵀ')*`
@@ -479,11 +479,19 @@ struct ExpressionParser {
         return NameConventions.reservedNames.contains(name)
     }
 
-    /// `name(…)`: a built-in, `I`, `ones`, a declared function, or `grad_` of a declared
-    /// scalar function.
+    /// `name(…)`: a built-in, a constant (`I`, `eye`, `ones`, `zeros`, `commutation`), a
+    /// declared function, or `grad_` of a declared scalar function.
     private mutating func parseCall(_ name: String) throws -> Operand {
+        switch name {
+        case "I", "eye", "ones", "zeros", "commutation":
+            return try parseConstantCall(name, advance())
+        case "sum", "mean", "size":
+            return try parseAxisCall(name, advance())
+        default:
+            break
+        }
         let nameToken = advance()
-        if name == "I" || name == "ones" { return try parseConstantCall(name, nameToken) }
+        if let binary = BinaryFunction(rawValue: name) { return try parseBinaryApplication(binary, nameToken) }
         // Resolve the function before its arguments so that an unknown name is reported first.
         let function: MatrixFunction
         if let builtin = MatrixFunction.builtins[name] {
@@ -505,6 +513,52 @@ struct ExpressionParser {
             throw ParseError.unknownFunction(name, at: nameToken.range)
         }
         return try parseApplication(function, nameToken)
+    }
+
+    /// `max(A, B)`, `min(A, B)`, `kron(A, B)`.
+    private mutating func parseBinaryApplication(_ function: BinaryFunction, _ nameToken: Token) throws -> Operand {
+        let (arguments, close) = try parseArguments()
+        let range = nameToken.range.union(close.range)
+        guard arguments.count == 2 else {
+            throw ParseError.wrongArgumentCount(
+                function: function.name, expected: "2 arguments", found: arguments.count, at: range)
+        }
+        let application = try node(
+            .apply2(function, arguments[0].node.expression, arguments[1].node.expression), range,
+            [arguments[0].node, arguments[1].node])
+        return Operand(node: application, extent: range, isBareNumber: false)
+    }
+
+    /// `sum(X)`, `sum(X, d)`, `mean(X)`, `mean(X, d)` and `size(X, d)`, the axis `d` a literal
+    /// 1 (down the columns) or 2 (along the rows), as in MATLAB.
+    private mutating func parseAxisCall(_ name: String, _ nameToken: Token) throws -> Operand {
+        let (arguments, close) = try parseArguments()
+        let range = nameToken.range.union(close.range)
+        let isSize = name == "size"
+        guard arguments.count == 2 || (arguments.count == 1 && !isSize) else {
+            throw ParseError.wrongArgumentCount(
+                function: name, expected: isSize ? "2 arguments" : "1 or 2 arguments", found: arguments.count,
+                at: range)
+        }
+        let function: MatrixFunction
+        if arguments.count == 1 {
+            function = name == "sum" ? .sum : .mean
+        } else {
+            let axis = arguments[1]
+            guard case .number(let value) = axis.node.expression, value == 1 || value == 2 else {
+                throw ParseError.invalidAxis(function: name, found: text(in: axis.extent), at: axis.extent)
+            }
+            switch (name, value == 1) {
+            case ("sum", true): function = .columnSums
+            case ("sum", false): function = .rowSums
+            case ("mean", true): function = .columnMeans
+            case ("mean", false): function = .rowMeans
+            default: function = .size(axis: value == 1 ? 1 : 2)
+            }
+        }
+        let argument = arguments[0]
+        let application = try node(.apply(function, argument.node.expression), range, [argument.node])
+        return Operand(node: application, extent: range, isBareNumber: false)
     }
 
     /// `name'(…)`: the derivative of a declared element-wise function.
@@ -549,22 +603,40 @@ struct ExpressionParser {
         }
     }
 
-    /// `I(n)` and `ones(m)`, `ones(m, n)`: sizes are dimension names or positive integers.
+    /// `I(n)`, `eye(n)`, `ones(m)`, `ones(m, n)`, `zeros(…)` likewise, `commutation(m, n)`:
+    /// sizes are dimension names or positive integers. `I()`, `eye()`, `ones()` and
+    /// `zeros()` leave the size to shape checking.
     private mutating func parseConstantCall(_ name: String, _ nameToken: Token) throws -> Operand {
         let (dimensions, close) = try parseDimensionArguments(of: name)
         let range = nameToken.range.union(close.range)
         let expression: MatrixExpr
         switch (name, dimensions.count) {
-        case ("I", 1):
+        case ("I", 0), ("eye", 0):
+            expression = .sizeless(.identity)
+        case ("ones", 0):
+            expression = .sizeless(.ones)
+        case ("zeros", 0):
+            expression = .sizeless(.zeros)
+        case ("I", 1), ("eye", 1):
             expression = .identity(dimensions[0])
         case ("ones", 1):
             expression = .ones(dimensions[0], .one)
         case ("ones", 2):
             expression = .ones(dimensions[0], dimensions[1])
+        case ("zeros", 1):
+            expression = .zeros(dimensions[0], .one)
+        case ("zeros", 2):
+            expression = .zeros(dimensions[0], dimensions[1])
+        case ("commutation", 2):
+            expression = .commutation(dimensions[0], dimensions[1])
         default:
-            throw ParseError.wrongArgumentCount(
-                function: name, expected: name == "I" ? "1 argument" : "1 or 2 arguments",
-                found: dimensions.count, at: range)
+            let expected: String
+            switch name {
+            case "I", "eye": expected = "0 or 1 arguments"
+            case "commutation": expected = "2 arguments"
+            default: expected = "0, 1 or 2 arguments"
+            }
+            throw ParseError.wrongArgumentCount(function: name, expected: expected, found: dimensions.count, at: range)
         }
         return Operand(node: try node(expression, range), extent: range, isBareNumber: false)
     }

@@ -21,7 +21,9 @@
 /// | `sqrt abs sigmoid relu softplus` | `\sqrt{A}`, `\operatorname{abs}`, `\operatorname{sigmoid}`, … |
 /// | `sigma(A)`, `sigma'(A)` | `\sigma\left(A\right)`, `\sigma'\left(A\right)` |
 /// | `lambda(A)`, `grad_lambda(A)` | `\lambda\left(A\right)`, `\nabla \lambda\left(A\right)` |
-/// | `I(n)`, `ones(m)`, `ones(m,n)` | `I_{n}`, `\mathbf{1}_{m}`, `\mathbf{1}_{m \times n}` |
+/// | `I(n)`, `ones(m)`, `ones(m,n)`, `zeros(m,n)` | `I_{n}`, `\mathbf{1}_{m}`, `\mathbf{1}_{m \times n}`, `\mathbf{0}_{m \times n}` |
+/// | `kron(A, B)`, `commutation(m,n)`, `pinv(A)` | `A \otimes B`, `K_{m,n}`, `A^{+}` |
+/// | `s^t`, `A.^t`, `max(A, B)`, `norm1(A)` | `s^{t}`, `A^{\odot t}`, `\max\left(A, B\right)`, `\left\| A \right\|_1` |
 ///
 /// Names: a Greek letter name is its command (`lambda` → `\lambda`); a trailing index is a
 /// subscript (`W1` → `W_{1}`, `x_i` → `x_{i}`, `x_hat` → `x_{\mathit{hat}}`); a variable name
@@ -88,15 +90,41 @@ public enum LaTeXPrinter {
             return superscripted(a, exponentText(exponent))
         case .elementwisePower(let a, let exponent):
             return superscripted(a, "\\odot " + exponentText(exponent))
+        case .powerBy(let a, let t):
+            return superscripted(a, piece(t).text)
+        case .elementwisePowerBy(let a, let t):
+            return superscripted(a, "\\odot " + operand(t, atLeast: .primary).text)
         case .transpose(let a):
             return superscripted(a, "\\top")
         case .apply(let function, let a):
             return apply(function, a)
+        case .apply2(let function, let a, let b):
+            switch function {
+            case .kron:
+                return Piece(
+                    text: operand(a, atLeast: .prefix).text + " \\otimes " + operand(b, atLeast: .prefix).text,
+                    level: .term)
+            case .maximum, .minimum:
+                return Piece(
+                    text: "\\" + function.name + "\\left(" + piece(a).text + ", " + piece(b).text + "\\right)",
+                    level: .primary)
+            }
         case .identity(let n):
             return Piece(text: "I_{" + dimension(n) + "}", level: .primary)
         case .ones(let m, let n):
             let dimensions = n.isOne ? dimension(m) : dimension(m) + " \\times " + dimension(n)
             return Piece(text: "\\mathbf{1}_{" + dimensions + "}", level: .primary)
+        case .zeros(let m, let n):
+            let dimensions = n.isOne ? dimension(m) : dimension(m) + " \\times " + dimension(n)
+            return Piece(text: "\\mathbf{0}_{" + dimensions + "}", level: .primary)
+        case .commutation(let m, let n):
+            return Piece(text: "K_{" + dimension(m) + "," + dimension(n) + "}", level: .primary)
+        case .sizeless(let constant):
+            switch constant {
+            case .ones: return Piece(text: "\\mathbf{1}", level: .primary)
+            case .zeros: return Piece(text: "\\mathbf{0}", level: .primary)
+            case .identity: return Piece(text: "I", level: .primary)
+            }
         }
     }
 
@@ -152,16 +180,26 @@ public enum LaTeXPrinter {
             result.level = .prefix
             return result
         case .inverse: return superscripted(a, "-1")
-        case .sum: return call("\\operatorname{sum}", a)
+        case .pseudoInverse: return superscripted(a, "+")
+        case .sum, .mean, .softmax, .vec, .numel:
+            return call("\\operatorname{" + function.name + "}", a)
+        case .logSumExp: return call("\\operatorname{logsumexp}", a)
+        case .columnSums, .rowSums, .columnMeans, .rowMeans, .size:
+            return Piece(
+                text: "\\operatorname{\(function.name)}\\left(" + piece(a).text + ", \(function.axisArgument ?? 0)\\right)",
+                level: .primary)
         case .norm2:
             return Piece(text: "\\left\\| " + piece(a).text + " \\right\\|_F", level: .primary)
-        case .diagonalMatrix: return call("\\operatorname{diag}", a)
+        case .norm1:
+            return Piece(text: "\\left\\| " + piece(a).text + " \\right\\|_1", level: .primary)
+        case .diagonalMatrix, .diagonal: return call("\\operatorname{diag}", a)
         case .diagonalVector: return call("\\operatorname{diagv}", a)
         case .elementwise(let builtin):
             switch builtin {
-            case .exp, .log, .sin, .cos, .tanh: return call("\\" + builtin.rawValue, a)
+            case .exp, .log, .sin, .cos, .tan, .tanh, .sinh, .cosh: return call("\\" + builtin.rawValue, a)
+            case .asin, .acos, .atan: return call("\\arc" + builtin.rawValue.dropFirst(), a)
             case .sqrt: return root(a)
-            case .abs, .sigmoid, .relu, .softplus:
+            case .abs, .sigmoid, .relu, .softplus, .sign, .step, .log1p:
                 return call("\\operatorname{" + builtin.rawValue + "}", a)
             }
         case .declaredElementwise(let name), .declaredScalar(let name):
@@ -207,6 +245,7 @@ public enum LaTeXPrinter {
         switch dimension {
         case .fixed(let size): return String(size)
         case .named(let name): return latexName(name, multiLetter: mathItalic)
+        case .product(let outer, let inner): return self.dimension(outer) + " " + self.dimension(inner)
         }
     }
 

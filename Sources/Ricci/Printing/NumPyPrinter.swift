@@ -39,8 +39,21 @@
 public enum NumPyPrinter {
     /// The expression as one Python expression. `isScalar` tells whether a sub-expression is
     /// a scalar (`1×1`), which makes `*` a scaling (`*`) rather than a matrix product (`@`).
-    public static func print(_ expr: MatrixExpr, isScalar: (MatrixExpr) -> Bool) -> String {
-        piece(expr, isScalar).text
+    /// `isRowVector` tells whether a sub-expression is a `1×n` row, which `softmax` normalises
+    /// along the row instead of down the columns.
+    public static func print(
+        _ expr: MatrixExpr, isScalar: @escaping (MatrixExpr) -> Bool,
+        isRowVector: @escaping (MatrixExpr) -> Bool = { _ in false }
+    ) -> String {
+        piece(expr, ShapeTests(isScalar: isScalar, isRowVector: isRowVector)).text
+    }
+
+    /// What the printer needs to know of a sub-expression's shape.
+    struct ShapeTests {
+        let isScalar: (MatrixExpr) -> Bool
+        let isRowVector: (MatrixExpr) -> Bool
+
+        func callAsFunction(_ expr: MatrixExpr) -> Bool { isScalar(expr) }
     }
 
     /// Python's binding levels, loosest first.
@@ -54,7 +67,7 @@ public enum NumPyPrinter {
         var level: Level
     }
 
-    typealias ScalarTest = (MatrixExpr) -> Bool
+    typealias ScalarTest = ShapeTests
 
     static func piece(_ expr: MatrixExpr, _ isScalar: ScalarTest) -> Piece {
         switch expr {
@@ -79,18 +92,42 @@ public enum NumPyPrinter {
             return binary(a, " / ", b, level: .term, isScalar, groupingLeft: isMatrixProduct(a, isScalar))
         case .divide(let a, let b):
             return binary(a, " / ", b, level: .term, isScalar)
+        case .power(let a, let exponent) where !isNumericConstant(a) && !isScalar(a):
+            return Piece(
+                text: "np.linalg.matrix_power(" + piece(a, isScalar).text + ", \(exponent.numerator))", level: .primary)
         case .power(let a, let exponent), .elementwisePower(let a, let exponent):
             let base = operand(a, atLeast: .primary, isScalar)
             return Piece(text: base.text + " ** " + exponentText(exponent), level: .power)
+        case .powerBy(let a, let t), .elementwisePowerBy(let a, let t):
+            let base = operand(a, atLeast: .primary, isScalar)
+            return Piece(text: base.text + " ** " + operand(t, atLeast: .primary, isScalar).text, level: .power)
         case .transpose(let a):
             if isNumericConstant(a) { return piece(a, isScalar) }
             return Piece(text: operand(a, atLeast: .primary, isScalar).text + ".T", level: .primary)
         case .apply(let function, let a):
             return apply(function, a, isScalar)
+        case .apply2(let function, let a, let b):
+            let name: String
+            switch function {
+            case .maximum: name = "np.maximum"
+            case .minimum: name = "np.minimum"
+            case .kron: name = "np.kron"
+            }
+            return Piece(
+                text: name + "(" + piece(a, isScalar).text + ", " + piece(b, isScalar).text + ")", level: .primary)
         case .identity(let n):
             return Piece(text: "np.eye(" + dimension(n) + ")", level: .primary)
         case .ones(let m, let n):
             return Piece(text: "np.ones((" + dimension(m) + ", " + dimension(n) + "))", level: .primary)
+        case .zeros(let m, let n):
+            return Piece(text: "np.zeros((" + dimension(m) + ", " + dimension(n) + "))", level: .primary)
+        case .commutation(let m, let n):
+            // Row i·n + j of K has its 1 in column j·m + i: the identity's rows permuted.
+            let (m, n) = (dimension(m), dimension(n))
+            return Piece(
+                text: "np.eye(\(m) * \(n))[np.arange(\(m) * \(n)).reshape(\(n), \(m)).T.ravel()]", level: .primary)
+        case .sizeless(let constant):
+            return Piece(text: "np." + (constant == .identity ? "eye" : constant.rawValue) + "()", level: .primary)
         }
     }
 
@@ -146,9 +183,33 @@ public enum NumPyPrinter {
             result.text += "[1]"
             return result
         case .inverse: return matrixCall("np.linalg.inv", a, isScalar)
+        case .pseudoInverse: return matrixCall("np.linalg.pinv", a, isScalar)
         case .sum: return call("np.sum", a, isScalar)
+        case .mean: return call("np.mean", a, isScalar)
+        case .columnSums, .rowSums, .columnMeans, .rowMeans:
+            let name = function.name == "sum" ? "np.sum" : "np.mean"
+            let axis = function.axisArgument == 1 ? 0 : 1
+            return Piece(text: name + "(" + piece(a, isScalar).text + ", axis=\(axis), keepdims=True)", level: .primary)
+        case .numel:
+            return Piece(text: "np.size(" + piece(a, isScalar).text + ")", level: .primary)
+        case .size:
+            let axis = function.axisArgument == 1 ? 0 : 1
+            return Piece(text: "np.shape(np.atleast_2d(" + piece(a, isScalar).text + "))[\(axis)]", level: .primary)
         case .norm2: return call("np.linalg.norm", a, isScalar)
-        case .diagonalMatrix: return call("np.diagflat", a, isScalar)
+        case .norm1:
+            return Piece(text: "np.sum(np.abs(" + piece(a, isScalar).text + "))", level: .primary)
+        case .logSumExp:
+            // log Σ exp without overflow: NumPy's reduction of logaddexp.
+            return Piece(text: "np.logaddexp.reduce(" + piece(a, isScalar).text + ", axis=None)", level: .primary)
+        case .softmax:
+            // exp(X − max) / Σ exp(X − max), down the columns (along a row vector).
+            let axis = isScalar.isRowVector(a) ? 1 : 0
+            let argument = piece(a, isScalar).text
+            let shifted = "np.exp(\(argument) - np.max(\(argument), axis=\(axis), keepdims=True))"
+            return Piece(text: shifted + " / np.sum(" + shifted + ", axis=\(axis), keepdims=True)", level: .term)
+        case .vec:
+            return Piece(text: "np.reshape(" + piece(a, isScalar).text + ", (-1, 1), order=\"F\")", level: .primary)
+        case .diagonalMatrix, .diagonal: return call("np.diagflat", a, isScalar)
         case .diagonalVector:
             // np.diag of a 2-D array is 1-D; reshape keeps the column convention.
             var result = matrixCall("np.diag", a, isScalar)
@@ -156,8 +217,12 @@ public enum NumPyPrinter {
             return result
         case .elementwise(let builtin):
             switch builtin {
-            case .exp, .log, .sin, .cos, .tanh, .sqrt, .abs:
+            case .exp, .log, .sin, .cos, .tan, .tanh, .sinh, .cosh, .sqrt, .abs, .sign, .log1p:
                 return call("np." + builtin.rawValue, a, isScalar)
+            case .asin, .acos, .atan:
+                return call("np.arc" + builtin.rawValue.dropFirst(), a, isScalar)
+            case .step:
+                return Piece(text: "np.heaviside(" + piece(a, isScalar).text + ", 0)", level: .primary)
             case .sigmoid:
                 let exponent = "-" + unaryOperand(a, isScalar).text
                 return Piece(text: "1 / (1 + np.exp(" + exponent + "))", level: .term)
@@ -193,9 +258,9 @@ public enum NumPyPrinter {
     static func isNumericConstant(_ expr: MatrixExpr) -> Bool {
         switch expr {
         case .number: return true
-        case .variable, .apply, .identity, .ones: return false
+        case .variable, .apply, .apply2, .identity, .ones, .zeros, .commutation, .sizeless: return false
         case .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide, .divide, .power,
-            .elementwisePower, .transpose:
+            .elementwisePower, .powerBy, .elementwisePowerBy, .transpose:
             return expr.children.allSatisfy(isNumericConstant)
         }
     }
@@ -217,6 +282,7 @@ public enum NumPyPrinter {
         switch dimension {
         case .fixed(let size): return String(size)
         case .named(let name): return pythonName(name)
+        case .product(let outer, let inner): return self.dimension(outer) + " * " + self.dimension(inner)
         }
     }
 

@@ -23,9 +23,9 @@ public enum PlainPrinter {
         case .number(let value):
             if !value.isInteger { return .term }  // `1/2` is a division
             return value.isNegative ? .unary : .primary
-        case .variable, .apply, .identity, .ones: return .primary
+        case .variable, .apply, .apply2, .identity, .ones, .zeros, .commutation, .sizeless: return .primary
         case .transpose: return .postfix
-        case .power, .elementwisePower: return .power
+        case .power, .elementwisePower, .powerBy, .elementwisePowerBy: return .power
         case .negate: return .unary
         case .multiply, .hadamard, .elementwiseDivide, .divide: return .term
         case .add, .subtract: return .sum
@@ -64,17 +64,50 @@ public enum PlainPrinter {
         case .elementwisePower(let a, let exponent):
             write(a, atLeast: .postfix, into: &output)
             output += ".^" + exponentText(exponent)
+        case .powerBy(let a, let t):
+            write(a, atLeast: .postfix, into: &output)
+            output += "^"
+            writeExponent(t, into: &output)
+        case .elementwisePowerBy(let a, let t):
+            write(a, atLeast: .postfix, into: &output)
+            output += ".^"
+            writeExponent(t, into: &output)
         case .transpose(let a):
             write(a, atLeast: .postfix, into: &output)
             output += "'"
         case .apply(let function, let a):
             output += function.name + "("
             write(a, into: &output)
+            if let axis = function.axisArgument { output += ", \(axis)" }
+            output += ")"
+        case .apply2(let function, let a, let b):
+            output += function.name + "("
+            write(a, into: &output)
+            output += ", "
+            write(b, into: &output)
             output += ")"
         case .identity(let n):
             output += "I(\(n))"
         case .ones(let m, let n):
             output += n.isOne ? "ones(\(m))" : "ones(\(m),\(n))"
+        case .zeros(let m, let n):
+            output += n.isOne ? "zeros(\(m))" : "zeros(\(m),\(n))"
+        case .commutation(let m, let n):
+            output += "commutation(\(m),\(n))"
+        case .sizeless(let constant):
+            output += constant.rawValue + "()"
+        }
+    }
+
+    /// An exponent that is not a constant: a primary as it is (`s^t`, `s^f(t)`), anything
+    /// else in parentheses (`s^(t + 1)`, `s^(-t)`, `s^(t')`, and `s^(T)`, since `s^T` is a
+    /// transpose).
+    static func writeExponent(_ exponent: MatrixExpr, into output: inout String) {
+        // `s^T` is the transpose of s: a power by a variable named T keeps its parentheses.
+        if level(of: exponent) >= .primary && !startsWithMinus(exponent) && exponent != .variable("T") {
+            write(exponent, into: &output)
+        } else {
+            writeParenthesized(exponent, into: &output)
         }
     }
 
@@ -116,10 +149,10 @@ public enum PlainPrinter {
         case .add(let a, _), .subtract(let a, _), .multiply(let a, _), .hadamard(let a, _),
             .elementwiseDivide(let a, _), .divide(let a, _):
             return startsWithMinus(a)
-        case .power, .elementwisePower, .transpose:
+        case .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose:
             // A negative base is parenthesised, so the text starts with `(`.
             return false
-        case .variable, .apply, .identity, .ones: return false
+        case .variable, .apply, .apply2, .identity, .ones, .zeros, .commutation, .sizeless: return false
         }
     }
 

@@ -24,7 +24,11 @@
 /// | `exp(A)` … `softplus(A)` | `exp(A)`, `sigmoid(A)` | built-ins by name |
 /// | `sigma(A)`, `sigma'(A)` | `σ(A)`, `σ′(A)` | declared element-wise function, U+2032 prime |
 /// | `lambda(A)`, `grad_lambda(A)` | `λ(A)`, `∇λ(A)` | declared scalar function and its gradient |
-/// | `I(n)`, `ones(m)`, `ones(m,n)` | `Iₙ`, `𝟏ₘ`, `𝟏ₘₓₙ` | subscripts only when every character has a Unicode subscript form; otherwise `I`, `𝟏` |
+/// | `I(n)`, `ones(m)`, `ones(m,n)`, `zeros(m,n)` | `Iₙ`, `𝟏ₘ`, `𝟏ₘₓₙ`, `𝟎ₘₓₙ` | subscripts only when every character has a Unicode subscript form; otherwise `I`, `𝟏`, `𝟎` |
+/// | `kron(A, B)`, `commutation(m,n)` | `A ⊗ B`, `K₍m,n₎` | `⊗` at the level of `⊙` |
+/// | `pinv(A)`, `norm1(A)` | `A⁺`, `‖A‖₁` | |
+/// | `s^t`, `A.^t` | `s^t`, `A^⊙t`, `s^(t + 1)` | an exponent that is not a constant, inline |
+/// | `sum(X, 1)`, `max(X, Y)`, `softmax(X)` | as written | |
 /// | `2`, `1/2`, `5/12`, `-2` | `2`, `½`, `⁵⁄₁₂`, `−2` | a vulgar-fraction character where Unicode has one |
 /// | `lambda`, `W1`, `x_i` | `λ`, `W₁`, `xᵢ` | Greek names as letters, trailing indices as subscripts |
 ///
@@ -107,7 +111,8 @@ public enum PrettyPrinter {
             let inner = signed(a)
             guard inner.changed else { return SignedTerm(isNegative: false, magnitude: expr, changed: false) }
             return SignedTerm(isNegative: inner.isNegative, magnitude: .transpose(inner.magnitude))
-        case .variable, .add, .subtract, .power, .elementwisePower, .apply, .identity, .ones:
+        case .variable, .add, .subtract, .power, .elementwisePower, .powerBy, .elementwisePowerBy, .apply, .apply2,
+            .identity, .ones, .zeros, .commutation, .sizeless:
             return SignedTerm(isNegative: false, magnitude: expr, changed: false)
         }
     }
@@ -245,17 +250,54 @@ public enum PrettyPrinter {
                 ? String(exponent.numerator) : "(" + rationalText(exponent) + ")"
             return Piece(
                 text: base.text + "^⊙" + power, level: .postfix, start: base.start, edge: .exponent)
+        case .powerBy(let a, let t):
+            return inlinePower(a, "^", t)
+        case .elementwisePowerBy(let a, let t):
+            return inlinePower(a, "^⊙", t)
         case .transpose(let a):
             return postfix(a, "ᵀ")
         case .apply(let function, let a):
             return apply(function, a)
+        case .apply2(let function, let a, let b):
+            switch function {
+            case .kron:
+                let operands = [a, b].map { operand($0, atLeast: .prefix) }
+                return Piece(
+                    text: operands[0].text + " ⊗ " + operands[1].text, level: .term, start: operands[0].start,
+                    edge: operands[1].edge)
+            case .maximum, .minimum:
+                return Piece(
+                    text: function.name + "(" + piece(a).text + ", " + piece(b).text + ")", level: .primary,
+                    start: .call, edge: .call)
+            }
         case .identity(let n):
             return Piece(
                 text: "I" + (subscriptText([n]) ?? ""), level: .primary, start: .symbol, edge: .name)
         case .ones(let m, let n):
             let dimensions = n.isOne ? subscriptText([m]) : subscriptText([m, n])
             return Piece(text: "𝟏" + (dimensions ?? ""), level: .primary, start: .symbol, edge: .name)
+        case .zeros(let m, let n):
+            let dimensions = n.isOne ? subscriptText([m]) : subscriptText([m, n])
+            return Piece(text: "𝟎" + (dimensions ?? ""), level: .primary, start: .symbol, edge: .name)
+        case .commutation(let m, let n):
+            return Piece(text: "K₍\(m),\(n)₎", level: .primary, start: .symbol, edge: .name)
+        case .sizeless(let constant):
+            let symbol: String
+            switch constant {
+            case .ones: symbol = "𝟏"
+            case .zeros: symbol = "𝟎"
+            case .identity: symbol = "I"
+            }
+            return Piece(text: symbol, level: .primary, start: .symbol, edge: .name)
         }
+    }
+
+    /// `s^t`, `X^⊙t` for an exponent that is not a constant: the exponent inline, in
+    /// parentheses unless it is a single primary (`s^t`, `s^(t + 1)`).
+    static func inlinePower(_ a: MatrixExpr, _ symbol: String, _ exponent: MatrixExpr) -> Piece {
+        let base = operand(a, atLeast: .primary)
+        let power = operand(exponent, atLeast: .primary)
+        return Piece(text: base.text + symbol + power.text, level: .postfix, start: base.start, edge: .exponent)
     }
 
     /// `expr` printed at `minimum` or tighter, parenthesised when it binds more loosely.
@@ -373,15 +415,23 @@ public enum PrettyPrinter {
             result.level = .prefix
             return result
         case .inverse: return postfix(a, "⁻¹")
-        case .sum: return call("sum", a)
+        case .pseudoInverse: return postfix(a, "⁺")
+        case .sum, .mean, .softmax, .logSumExp, .vec, .numel: return call(function.name, a)
+        case .columnSums, .rowSums, .columnMeans, .rowMeans, .size:
+            return Piece(
+                text: function.name + "(" + piece(a).text + ", \(function.axisArgument ?? 0))", level: .primary,
+                start: .call, edge: .call)
         case .norm2:
             return Piece(text: "‖" + piece(a).text + "‖", level: .primary, start: .other, edge: .closer)
-        case .diagonalMatrix: return call("diag", a)
+        case .norm1:
+            return Piece(text: "‖" + piece(a).text + "‖₁", level: .primary, start: .other, edge: .closer)
+        case .diagonalMatrix, .diagonal: return call("diag", a)
         case .diagonalVector: return call("diagv", a)
         case .elementwise(let builtin):
             switch builtin {
             case .sqrt: return root(a)
-            case .exp, .log, .sin, .cos, .tanh, .abs, .sigmoid, .relu, .softplus:
+            case .exp, .log, .sin, .cos, .tanh, .abs, .sigmoid, .relu, .softplus, .sign, .step, .tan, .asin, .acos,
+                .atan, .sinh, .cosh, .log1p:
                 return call(builtin.rawValue, a)
             }
         case .declaredElementwise(let name): return call(prettyName(name), a)

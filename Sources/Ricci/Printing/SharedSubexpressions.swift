@@ -134,32 +134,26 @@ struct SubexpressionGraph: Sendable {
 }
 
 extension MatrixExpr {
-    /// True for leaves that are operators all the same (`I(n)`, `ones(m,n)`).
-    fileprivate var isConstructor: Bool {
-        switch self {
-        case .identity, .ones: return true
-        default: return false
-        }
-    }
-
     /// About how many characters the node itself adds to its children's text (an estimate
     /// that ranks candidate names; the printed text is what it is).
     fileprivate var ownTextLength: Int {
         switch self {
         case .number(let value): return value.description.count
         case .variable(let name): return name.unicodeScalars.count
-        case .identity, .ones: return 2
+        case .identity, .ones, .zeros, .sizeless: return 2
+        case .commutation: return 6
         case .add, .subtract, .hadamard, .elementwiseDivide: return 3
-        case .multiply, .divide, .power, .elementwisePower, .transpose: return 1
+        case .multiply, .divide, .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose: return 1
         case .negate: return 1
         case .apply(let function, _): return function.name.unicodeScalars.count + 2
+        case .apply2(let function, _, _): return function.name.unicodeScalars.count + 4
         }
     }
 
     /// The same node over other children (as many as it has).
     fileprivate func replacingChildren(with newChildren: [MatrixExpr]) -> MatrixExpr {
         switch self {
-        case .number, .variable, .identity, .ones: return self
+        case .number, .variable, .identity, .ones, .zeros, .commutation, .sizeless: return self
         case .add: return .add(newChildren[0], newChildren[1])
         case .subtract: return .subtract(newChildren[0], newChildren[1])
         case .negate: return .negate(newChildren[0])
@@ -169,8 +163,11 @@ extension MatrixExpr {
         case .divide: return .divide(newChildren[0], newChildren[1])
         case .power(_, let exponent): return .power(newChildren[0], exponent)
         case .elementwisePower(_, let exponent): return .elementwisePower(newChildren[0], exponent)
+        case .powerBy: return .powerBy(newChildren[0], newChildren[1])
+        case .elementwisePowerBy: return .elementwisePowerBy(newChildren[0], newChildren[1])
         case .transpose: return .transpose(newChildren[0])
         case .apply(let function, _): return .apply(function, newChildren[0])
+        case .apply2(let function, _, _): return .apply2(function, newChildren[0], newChildren[1])
         }
     }
 }

@@ -6,7 +6,8 @@ extension IndexContext {
     /// removes one factor (so the loop ends):
     ///
     /// - `delta-contract`: `Σ_j A[i,j] δ[j,p] = A[i,p]` — a delta with a summed index is
-    ///   removed and that index renamed to the other one everywhere in the term;
+    ///   removed and that index renamed to the other one everywhere in the term (and
+    ///   `Σ_{i,j} δ[i,j] = n` when no other factor carries either);
     /// - `delta-trace`: `Σ_i δ[i,i] = n`, and `δ[p,p] = 1` for a free `p`;
     /// - `ones-eliminate`: `ones[i,j]` is 1 — removed; a summed index it alone carried
     ///   contributes its range `n` (`Σ_i 1 = n`);
@@ -45,9 +46,13 @@ extension IndexContext {
                 continue
             }
             factors.remove(at: position)
+            var goneOccurs = false
             for other in factors.indices where factors[other].indices.contains(gone) {
                 factors[other] = factors[other].renamed { $0 == gone ? kept : $0 }
+                goneOccurs = true
             }
+            // Σ_{i,j} δ[i,j] over two summed indices that nothing else carries is Σ_j 1 = n.
+            if !goneOccurs && !isFree(kept) && !occurs(kept, in: factors) { dimensionFactors.append(range(of: kept)) }
             position = 0
         }
 

@@ -99,7 +99,11 @@ extension ExpressionTable {
             if let value = numberValue(a) { return entrywisePolynomial(b, limit: limit)?.mapValues { $0 * value } }
             if let value = numberValue(b) { return entrywisePolynomial(a, limit: limit)?.mapValues { $0 * value } }
             return atom
-        case .number, .variable, .divide, .power, .transpose, .apply, .identity:
+        case .number(let value) where shape(id).isScalar:
+            // A number broadcasts: the constant monomial.
+            return value.isZero ? [:] : [.one: value]
+        case .number, .variable, .divide, .power, .transpose, .apply, .identity, .zeros, .commutation, .matrixPower,
+            .powerBy, .elementwisePowerBy, .apply2:
             return atom
         }
     }

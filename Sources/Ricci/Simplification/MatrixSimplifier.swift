@@ -51,9 +51,24 @@ final class MatrixSimplifier {
 
     /// The rules, in the order they are tried.
     static let rules: [SimplificationRule] = [
-        cancelInverses, mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
+        dropZeroTerms, cancelInverses, mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
         pullCommonCoefficient, expandEntrywisePolynomial,
     ]
+
+    /// `drop-zero-terms`: a term with a zero coefficient, a zero factor (`zeros(m,n)`, `0`),
+    /// or two neighbouring factors whose product is zero by the Penrose conditions
+    /// (`A⁺(I − AA⁺) = 0`, …, see ``ExpressionTable/annihilates(_:_:)``) is dropped.
+    /// Shrinks: removes a term.
+    static let dropZeroTerms = SimplificationRule(name: "drop-zero-terms") { simplifier, sum, _ in
+        let table = simplifier.table
+        func atom(_ link: ExpressionTable.ChainLink) -> ExprID { link.transposed ? table.transpose(link.id) : link.id }
+        let kept = sum.filter { term in
+            !term.coefficient.isZero && !term.chain.contains { table.isZero($0.id) }
+                && !term.scalars.contains { table.isZero($0.base) && !$0.exponent.isNegative }
+                && !zip(term.chain, term.chain.dropFirst()).contains { table.annihilates(atom($0), atom($1)) }
+        }
+        return kept.count < sum.count ? kept : nil
+    }
 
     /// The sum as one compact expression of shape `shape`.
     func simplify(_ sum: SumForm, shape: Shape) -> ExprID {

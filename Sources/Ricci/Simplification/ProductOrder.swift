@@ -7,6 +7,7 @@ extension ExpressionTable {
         switch dimension {
         case .fixed(let size): return size
         case .named: return 100
+        case .product(let outer, let inner): return costSize(outer) * costSize(inner)
         }
     }
 
@@ -89,6 +90,16 @@ extension ExpressionTable {
             }
         }
         if coefficient.isZero { return number(.zero) }
+        if !chain.isEmpty {
+            // A product that is zero by an identity, and sums written as sums.
+            let resultShape = Shape(shape(chain[0]).rows, shape(chain[chain.count - 1]).columns)
+            if chain.contains(where: isZero) || zip(chain, chain.dropFirst()).contains(where: annihilates) {
+                return zeros(resultShape)
+            }
+            chain = mergingSums(chain)
+            for factor in chain where shape(factor).isScalar { scalars.append(factor) }
+            chain.removeAll { shape($0).isScalar }
+        }
         if !coefficient.isOne { scalars.insert(number(coefficient), at: 0) }
         guard !chain.isEmpty else {
             guard let first = scalars.first else { return number(.one) }
@@ -96,6 +107,33 @@ extension ExpressionTable {
         }
         let leading = scalars.first.map { scalars.dropFirst().reduce($0) { multiply($0, $1) } }
         return cheapestChain(chain, leading: leading)
+    }
+
+    /// The chain with a matrix times a column of ones written as its row sums
+    /// (`M 𝟏 = sum(M, 2)`) and a row of ones times a matrix as its column sums
+    /// (`𝟏ᵀM = sum(M, 1)`): half the work, and what a person writes.
+    private func mergingSums(_ chain: [ExprID]) -> [ExprID] {
+        func isOnesColumn(_ id: ExprID) -> Bool {
+            if case .ones(_, let n) = self[id] { return n.isOne }
+            return false
+        }
+        func isOnesRow(_ id: ExprID) -> Bool {
+            if case .ones(let m, _) = self[id] { return m.isOne }
+            if case .transpose(let inner) = self[id] { return isOnesColumn(inner) }
+            return false
+        }
+        guard chain.count >= 2, chain.contains(where: { isOnesColumn($0) || isOnesRow($0) }) else { return chain }
+        var result: [ExprID] = []
+        for factor in chain {
+            if isOnesColumn(factor), let last = result.last, !isOnesRow(last), !shape(last).columns.isOne {
+                result[result.count - 1] = apply(.rowSums, last)
+            } else if let last = result.last, isOnesRow(last), !isOnesColumn(factor), !shape(factor).rows.isOne {
+                result[result.count - 1] = apply(.columnSums, factor)
+            } else {
+                result.append(factor)
+            }
+        }
+        return result
     }
 
     /// The longest chain ordered by dynamic programming (which is cubic in the length);

@@ -117,12 +117,10 @@ extension ExpressionTable {
     }
 
     /// The sum as an expression: positive terms first (so that it does not open with a minus
-    /// where it need not), then the rest as subtractions; zero as `0` or `0*ones(m,n)`.
+    /// where it need not), then the rest as subtractions; zero as `0` or `zeros(m,n)`.
     func expression(of sum: SumForm, shape: Shape) -> ExprID {
         let ordered = sum.filter { !$0.coefficient.isNegative } + sum.filter { $0.coefficient.isNegative }
-        guard let first = ordered.first else {
-            return shape.isScalar ? number(.zero) : multiply(number(.zero), ones(shape))
-        }
+        guard let first = ordered.first else { return zeros(shape) }
         var value = expression(of: first)
         for term in ordered.dropFirst() {
             if term.coefficient.isNegative {

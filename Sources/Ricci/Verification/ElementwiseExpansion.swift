@@ -134,9 +134,9 @@ struct ElementwiseExpansion {
             let value = try evaluator.evaluate(expr)
             return ScalarMatrix(rows: value.rows, columns: value.columns, entries: value.scalars.map(graph.number))
         case .add(let left, let right):
-            return try sameShape("+", expand(left), expand(right)) { graph.sum([$0, $1]) }
+            return try broadcast("+", expand(left), expand(right)) { graph.sum([$0, $1]) }
         case .subtract(let left, let right):
-            return try sameShape("-", expand(left), expand(right)) { graph.difference($0, $1) }
+            return try broadcast("-", expand(left), expand(right)) { graph.difference($0, $1) }
         case .negate(let operand):
             return try map(expand(operand)) { graph.negate($0) }
         case .multiply(let left, let right):
@@ -151,26 +151,75 @@ struct ElementwiseExpansion {
             let reciprocal = graph.power(divisor.entries[0], -1)
             return map(dividend) { graph.product([$0, reciprocal]) }
         case .power(let base, let exponent):
-            let scalar = try expand(base)
-            guard scalar.isScalar else { throw EvaluationError(.notScalar(operation: "^", shape: scalar.shape)) }
-            return map(scalar) { graph.power($0, exponent.doubleValue) }
+            let value = try expand(base)
+            if value.isScalar { return map(value) { graph.power($0, exponent.doubleValue) } }
+            guard value.rows == value.columns, exponent.isInteger else {
+                throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
+            }
+            return try matrixPower(value, exponent.numerator)
         case .elementwisePower(let base, let exponent):
             let c = exponent.doubleValue
             return try map(expand(base)) { graph.power($0, c) }
+        case .powerBy(let base, let exponent), .elementwisePowerBy(let base, let exponent):
+            // s^t = exp(t log s): the base is positive where t is not an integer.
+            let (value, t) = try (expand(base), expand(exponent))
+            guard t.isScalar else { throw EvaluationError(.notScalar(operation: "^", shape: t.shape)) }
+            if case .powerBy = expr, !value.isScalar {
+                throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
+            }
+            return map(value) { graph.apply(.exp, graph.product([t.entries[0], graph.apply(.log, $0)])) }
         case .transpose(let operand):
             let a = try expand(operand)
             return ScalarMatrix(rows: a.columns, columns: a.rows) { a[$1, $0] }
         case .apply(let function, let argument):
             return try apply(function, to: expand(argument))
+        case .apply2(let function, let left, let right):
+            let (a, b) = try (expand(left), expand(right))
+            switch function {
+            case .maximum:
+                // max(a, b) = a + relu(b − a), min(a, b) = a − relu(a − b).
+                return try broadcast("max", a, b) { graph.sum([$0, graph.apply(.relu, graph.difference($1, $0))]) }
+            case .minimum:
+                return try broadcast("min", a, b) { graph.difference($0, graph.apply(.relu, graph.difference($0, $1))) }
+            case .kron:
+                try Evaluator.checkEntryCount(rows: a.rows * b.rows, columns: a.columns * b.columns)
+                return ScalarMatrix(rows: a.rows * b.rows, columns: a.columns * b.columns) { row, column in
+                    graph.product([a[row / b.rows, column / b.columns], b[row % b.rows, column % b.columns]])
+                }
+            }
         case .identity(let dimension):
             let n = try evaluator.size(of: dimension)
             try Evaluator.checkEntryCount(rows: n, columns: n)
             return ScalarMatrix(rows: n, columns: n) { $0 == $1 ? graph.one : graph.zero }
-        case .ones(let rows, let columns):
+        case .ones(let rows, let columns), .zeros(let rows, let columns):
             let (m, n) = try (evaluator.size(of: rows), evaluator.size(of: columns))
             try Evaluator.checkEntryCount(rows: m, columns: n)
-            return ScalarMatrix(rows: m, columns: n) { _, _ in graph.one }
+            let entry = { if case .zeros = expr { return graph.zero } else { return graph.one } }()
+            return ScalarMatrix(rows: m, columns: n) { _, _ in entry }
+        case .commutation, .sizeless:
+            let value = try evaluator.evaluate(expr)
+            return ScalarMatrix(rows: value.rows, columns: value.columns, entries: value.scalars.map(graph.number))
         }
+    }
+
+    /// `A^k` of a square matrix of scalars: repeated products, `A^0 = I`, `A^-k = (A⁻¹)^k`.
+    private mutating func matrixPower(_ a: ScalarMatrix, _ k: Int) throws -> ScalarMatrix {
+        let graph = self.graph
+        var base = a
+        if k < 0 {
+            if let constant = constantValue(a) {
+                base = ScalarMatrix(rows: a.rows, columns: a.columns, entries: constant.inverse().scalars.map(graph.number))
+            } else {
+                var cofactors = try CofactorExpansion(a, graph: graph)
+                base = cofactors.inverse()
+            }
+        }
+        var result = ScalarMatrix(rows: a.rows, columns: a.columns) { $0 == $1 ? graph.one : graph.zero }
+        for _ in 0..<k.magnitude {
+            result = try product(result, base)
+            try graph.checkBudget("the element-wise expansion")
+        }
+        return result
     }
 
     // MARK: - Operators
@@ -188,14 +237,20 @@ struct ElementwiseExpansion {
         return ScalarMatrix(rows: a.rows, columns: a.columns, entries: zip(a.entries, b.entries).map(combine))
     }
 
-    /// Entry by entry for equal shapes, or with a `1×1` side applied to every entry of the
-    /// other (`.*`, `./`).
+    /// Entry by entry, broadcasting as the evaluator does: an axis of size 1 on one side
+    /// stretches to the other's size (`+`, `-`, `.*`, `./`, `max`, `min`).
     private func broadcast(_ operation: String, _ a: ScalarMatrix, _ b: ScalarMatrix,
                            _ combine: (ScalarID, ScalarID) -> ScalarID) throws -> ScalarMatrix {
         if a.shape == b.shape { return try sameShape(operation, a, b, combine) }
         if a.isScalar { return map(b) { combine(a.entries[0], $0) } }
         if b.isScalar { return map(a) { combine($0, b.entries[0]) } }
-        throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+        func stretched(_ x: Int, _ y: Int) -> Int? { x == y ? x : x == 1 ? y : y == 1 ? x : nil }
+        guard let rows = stretched(a.rows, b.rows), let columns = stretched(a.columns, b.columns) else {
+            throw EvaluationError(.shapeMismatch(operation: operation, left: a.shape, right: b.shape))
+        }
+        return ScalarMatrix(rows: rows, columns: columns) { i, j in
+            combine(a[a.rows == 1 ? 0 : i, a.columns == 1 ? 0 : j], b[b.rows == 1 ? 0 : i, b.columns == 1 ? 0 : j])
+        }
     }
 
     /// `A*B`: scaling when either side is `1×1`, else `(AB)[i,j] = Σ_k A[i,k] B[k,j]`.
@@ -214,7 +269,7 @@ struct ElementwiseExpansion {
 
     // MARK: - Functions
 
-    private func apply(_ function: MatrixFunction, to m: ScalarMatrix) throws -> ScalarMatrix {
+    private mutating func apply(_ function: MatrixFunction, to m: ScalarMatrix) throws -> ScalarMatrix {
         let graph = self.graph
         func scalar(_ entry: ScalarID) -> ScalarMatrix { ScalarMatrix(rows: 1, columns: 1, entries: [entry]) }
         switch function {
@@ -238,20 +293,75 @@ struct ElementwiseExpansion {
             }
             var cofactors = try CofactorExpansion(m, graph: graph)
             return cofactors.inverse()
+        case .pseudoInverse:
+            // (AᵀA)⁻¹Aᵀ or Aᵀ(AAᵀ)⁻¹, for a matrix of full rank.
+            let t = ScalarMatrix(rows: m.columns, columns: m.rows) { m[$1, $0] }
+            let tall = m.rows >= m.columns
+            let gram = try tall ? product(t, m) : product(m, t)
+            let inverse: ScalarMatrix
+            if let constant = constantValue(gram) {
+                inverse = ScalarMatrix(rows: gram.rows, columns: gram.columns,
+                                       entries: constant.inverse().scalars.map(graph.number))
+            } else {
+                var cofactors = try CofactorExpansion(gram, graph: graph)
+                inverse = cofactors.inverse()
+            }
+            return try tall ? product(inverse, t) : product(t, inverse)
         case .sum:
             return scalar(graph.sum(m.entries))
+        case .mean:
+            return scalar(graph.product([graph.number(1 / Double(m.entries.count)), graph.sum(m.entries)]))
+        case .columnSums, .columnMeans:
+            let scale = graph.number(function == .columnMeans ? 1 / Double(m.rows) : 1)
+            return ScalarMatrix(rows: 1, columns: m.columns) { _, j in
+                graph.product([scale, graph.sum((0..<m.rows).map { m[$0, j] })])
+            }
+        case .rowSums, .rowMeans:
+            let scale = graph.number(function == .rowMeans ? 1 / Double(m.columns) : 1)
+            return ScalarMatrix(rows: m.rows, columns: 1) { i, _ in
+                graph.product([scale, graph.sum((0..<m.columns).map { m[i, $0] })])
+            }
         case .norm2:
             return scalar(graph.apply(.sqrt, graph.sum(m.entries.map { graph.power($0, 2) })))
+        case .norm1:
+            return scalar(graph.sum(m.entries.map { graph.apply(.abs, $0) }))
+        case .logSumExp:
+            return scalar(graph.apply(.log, graph.sum(m.entries.map { graph.apply(.exp, $0) })))
+        case .softmax:
+            // Down each column; a row vector along its row.
+            if m.rows == 1 && m.columns > 1 {
+                let total = graph.power(graph.sum(m.entries.map { graph.apply(.exp, $0) }), -1)
+                return map(m) { graph.product([graph.apply(.exp, $0), total]) }
+            }
+            let totals = (0..<m.columns).map { j in
+                graph.power(graph.sum((0..<m.rows).map { graph.apply(.exp, m[$0, j]) }), -1)
+            }
+            return ScalarMatrix(rows: m.rows, columns: m.columns) { i, j in
+                graph.product([graph.apply(.exp, m[i, j]), totals[j]])
+            }
+        case .vec:
+            return ScalarMatrix(rows: m.rows * m.columns, columns: 1) { position, _ in
+                m[position % m.rows, position / m.rows]
+            }
+        case .numel:
+            return scalar(graph.number(Double(m.entries.count)))
+        case .size(let axis):
+            return scalar(graph.number(Double(axis == 1 ? m.rows : m.columns)))
         case .diagonalMatrix:
-            guard m.columns == 1 else { throw EvaluationError(.notVector(operation: function.name, shape: m.shape)) }
-            try Evaluator.checkEntryCount(rows: m.rows, columns: m.rows)
-            return ScalarMatrix(rows: m.rows, columns: m.rows) { $0 == $1 ? m.entries[$0] : graph.zero }
+            guard m.columns == 1 || m.rows == 1 else {
+                throw EvaluationError(.notVector(operation: function.name, shape: m.shape))
+            }
+            let n = m.entries.count
+            try Evaluator.checkEntryCount(rows: n, columns: n)
+            return ScalarMatrix(rows: n, columns: n) { $0 == $1 ? m.entries[$0] : graph.zero }
         case .diagonalVector:
             try requireSquare(function, m)
             return ScalarMatrix(rows: m.rows, columns: 1) { i, _ in m[i, i] }
+        case .diagonal:
+            if m.rows > 1 && m.columns > 1 { return try apply(.diagonalVector, to: m) }
+            return try apply(.diagonalMatrix, to: m)
         case .elementwise(let elementwise):
-            let scalarFunction = ScalarFunction(elementwise)
-            return map(m) { graph.apply(scalarFunction, $0) }
+            return map(m) { graph.apply(elementwise, $0) }
         case .declaredElementwise(let name):
             let c = StandInFunctions.coefficient(for: name)
             // σ(x) = tanh(c·x) + x/3

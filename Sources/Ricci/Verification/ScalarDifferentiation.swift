@@ -32,8 +32,10 @@ extension ScalarGraph {
     ///
     /// - `∂Σ tₖ = Σ ∂tₖ`; `∂Π fₖ = Σₖ (Π_{l≠k} f_l)·∂fₖ` (the product rule, only over factors
     ///   with a non-zero derivative); `∂(b^c) = c·b^(c−1)·∂b`;
-    /// - `exp' = exp`, `log'(a) = a⁻¹`, `sin' = cos`, `cos' = −sin`, `tanh' = 1 − tanh²`,
-    ///   `sqrt'(a) = ½·sqrt(a)⁻¹`, `sigmoid' = σ·(1 − σ)`, `softplus' = sigmoid`;
+    /// - `exp' = exp`, `log'(a) = a⁻¹`, `log1p'(a) = (1 + a)⁻¹`, `sin' = cos`, `cos' = −sin`,
+    ///   `tan' = 1 + tan²`, `asin'(a) = (1 − a²)^−½ = −acos'(a)`, `atan'(a) = (1 + a²)⁻¹`,
+    ///   `sinh' = cosh`, `cosh' = sinh`, `tanh' = 1 − tanh²`, `sqrt'(a) = ½·sqrt(a)⁻¹`,
+    ///   `sigmoid' = σ·(1 − σ)`, `softplus' = sigmoid`;
     /// - the functions that are smooth only almost everywhere get their derivative there:
     ///   `abs' = sign`, `relu' = step`, `sign' = step' = 0`.
     ///
@@ -118,8 +120,15 @@ extension ScalarGraph {
         switch function {
         case .exp: return id
         case .log: return power(argument, -1)
+        case .log1p: return power(sum([one, argument]), -1)
         case .sin: return apply(.cos, argument)
         case .cos: return negate(apply(.sin, argument))
+        case .tan: return sum([one, power(id, 2)])
+        case .asin: return power(difference(one, power(argument, 2)), -0.5)
+        case .acos: return negate(power(difference(one, power(argument, 2)), -0.5))
+        case .atan: return power(sum([one, power(argument, 2)]), -1)
+        case .sinh: return apply(.cosh, argument)
+        case .cosh: return apply(.sinh, argument)
         case .tanh: return difference(one, power(id, 2))
         case .sqrt: return product([number(0.5), power(id, -1)])
         case .abs: return apply(.sign, argument)

@@ -29,51 +29,16 @@ struct ScalarSymbol: Hashable, Sendable, CustomStringConvertible {
     var description: String { "\(variable)[\(row + 1),\(column + 1)]" }
 }
 
-/// An elementary function of one scalar: the language's element-wise functions, and the two
-/// step functions their derivatives need.
-enum ScalarFunction: String, Hashable, Sendable, CaseIterable {
-    case exp, log, sin, cos, tanh, sqrt, abs, sigmoid, relu, softplus
-    /// `sign(x)`: −1, 0 or 1. The derivative of `abs` almost everywhere; written as a
-    /// function (not `x/|x|`) so that it is defined at 0 too.
-    case sign
-    /// `step(x)`: 1 for `x > 0`, else 0. The derivative of `relu` almost everywhere.
-    case step
+/// An elementary function of one scalar: the language's element-wise functions. `sign`
+/// (−1, 0 or 1, the derivative of `abs` almost everywhere) and `step` (1 for `x > 0`, else 0,
+/// the derivative of `relu`) are functions, not `x/|x|`, so that they are defined at 0 too.
+typealias ScalarFunction = ElementwiseFunction
 
-    /// The function for a built-in element-wise function of the language.
-    init(_ function: ElementwiseFunction) {
-        switch function {
-        case .exp: self = .exp
-        case .log: self = .log
-        case .sin: self = .sin
-        case .cos: self = .cos
-        case .tanh: self = .tanh
-        case .sqrt: self = .sqrt
-        case .abs: self = .abs
-        case .sigmoid: self = .sigmoid
-        case .relu: self = .relu
-        case .softplus: self = .softplus
-        }
-    }
-
-    /// The value at `x`. The language's functions use the ``Evaluator``'s own definitions
-    /// (`sigmoid` through `tanh`, `softplus` without overflow), so the expansion and the
-    /// evaluator agree to the last bit wherever they compute the same thing.
-    func callAsFunction(_ x: Double) -> Double {
-        switch self {
-        case .exp: return Evaluator.function(.exp)(x)
-        case .log: return Evaluator.function(.log)(x)
-        case .sin: return Evaluator.function(.sin)(x)
-        case .cos: return Evaluator.function(.cos)(x)
-        case .tanh: return Evaluator.function(.tanh)(x)
-        case .sqrt: return Evaluator.function(.sqrt)(x)
-        case .abs: return Evaluator.function(.abs)(x)
-        case .sigmoid: return Evaluator.function(.sigmoid)(x)
-        case .relu: return Evaluator.function(.relu)(x)
-        case .softplus: return Evaluator.function(.softplus)(x)
-        case .sign: return x.isNaN ? x : (x > 0 ? 1 : (x < 0 ? -1 : 0))
-        case .step: return x.isNaN ? x : (x > 0 ? 1 : 0)
-        }
-    }
+extension ElementwiseFunction {
+    /// The value at `x`, by the ``Evaluator``'s own definitions (`sigmoid` through `tanh`,
+    /// `softplus` without overflow), so the expansion and the evaluator agree to the last bit
+    /// wherever they compute the same thing.
+    func callAsFunction(_ x: Double) -> Double { Evaluator.function(self)(x) }
 }
 
 /// One node of a scalar expression; children are nodes of the same ``ScalarGraph``.

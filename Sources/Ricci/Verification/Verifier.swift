@@ -35,6 +35,9 @@ public struct VerificationOptions: Sendable {
     /// `domain: positive`), for `log`, `sqrt` and fractional powers. Names that are not
     /// variables of the problem are ignored.
     public var positive: Set<String> = []
+    /// Variables drawn with entries uniform in `[−0.7, 0.7]` (the corpus's `domain: unit`),
+    /// for `asin` and `acos`.
+    public var unit: Set<String> = []
     /// Dimensions whose sizes increase strictly in this order (the corpus's `size_order`),
     /// for expressions such as `inv(X'*X)` that need `X` to have more rows than columns.
     public var increasing: [String] = []
@@ -44,8 +47,11 @@ public struct VerificationOptions: Sendable {
     public var seed: UInt64 = 1
 
     /// Options with these hints, trials and seed.
-    public init(positive: Set<String> = [], increasing: [String] = [], trials: Int = 2, seed: UInt64 = 1) {
+    public init(
+        positive: Set<String> = [], unit: Set<String> = [], increasing: [String] = [], trials: Int = 2, seed: UInt64 = 1
+    ) {
         self.positive = positive
+        self.unit = unit
         self.increasing = increasing
         self.trials = trials
         self.seed = seed
@@ -114,6 +120,8 @@ struct Verifier {
     static let attempts = 12
     /// Draws after which every variable without a property is drawn positive.
     static let positiveAfter = 6
+    /// Draws after which every variable without a property is drawn in `[−0.7, 0.7]`.
+    static let unitAfter = 9
     /// The largest accepted `‖A‖_F‖A⁻¹‖_F` of a matrix that is inverted or has a
     /// determinant taken: beyond it finite differences lose their accuracy.
     static let maximumCondition = 1e6
@@ -156,6 +164,7 @@ struct Verifier {
         }
         // A hint about a variable that is not in the problem does not change the problem.
         let hinted = options.positive.filter { environment.variables[$0] != nil }
+        let hintedUnit = options.unit.filter { environment.variables[$0] != nil }
         let unconstrained = Set(environment.variables.values.filter { $0.property == nil }.map(\.name))
 
         var generator = SeededGenerator(seed: options.seed)
@@ -165,11 +174,15 @@ struct Verifier {
         trials: for trial in 0..<options.trials {
             var lastReason = "no test point was drawn"
             for attempt in 0..<Verifier.attempts {
-                let positive = attempt < Verifier.positiveAfter ? hinted : hinted.union(unconstrained)
+                // The hints first; then every free variable positive (for logs and roots), then
+                // every free variable in [−0.7, 0.7] (for asin and acos).
+                let positive = attempt < Verifier.positiveAfter || attempt >= Verifier.unitAfter
+                    ? hinted : hinted.union(unconstrained)
+                let unit = attempt >= Verifier.unitAfter ? hintedUnit.union(unconstrained) : hintedUnit
                 let sizes = Verifier.drawSizes(for: dimensions, increasing: options.increasing, using: &generator)
                 let values: [String: Tensor]
                 do {
-                    values = try TestPoint.drawValues(for: environment, sizes: sizes, positive: positive,
+                    values = try TestPoint.drawValues(for: environment, sizes: sizes, positive: positive, unit: unit,
                                                       using: &generator)
                 } catch {
                     return .skipped("no test point can be drawn: \(Verifier.message(error))")
@@ -262,6 +275,12 @@ struct Verifier {
         if derivative.kind == .hessian && !function.isScalarValue {
             throw Decided(verification: .failed(
                 "a Hessian of a function that is not a scalar (\(EvaluationError.format(function.shape))) \(location)"))
+        }
+
+        // Central differences are meaningless across a kink (of abs, relu, sign, step, max,
+        // min, norm1): a point whose steps cross one is not used.
+        if let kink = try kinkCrossed(by: [derivative.function] + (derivative.gradient.map { [$0] } ?? []), at: evaluator) {
+            return .rejected("the finite-difference step crosses a kink of \(PlainPrinter.print(kink))")
         }
 
         // Central differences of the function: the first derivative.
@@ -497,8 +516,13 @@ struct Verifier {
     /// must fail rather than have every point rejected. Arguments that cannot be evaluated or
     /// are not square are left to the evaluation of the function, which reports them.
     private func conditioningProblem(at evaluator: Evaluator) -> String? {
-        for argument in invertedArguments() {
-            guard let a = try? evaluator.evaluate(argument), a.rows == a.columns else { continue }
+        for (argument, isPseudoInverted) in invertedArguments() {
+            guard var a = try? evaluator.evaluate(argument) else { continue }
+            if isPseudoInverted {
+                // pinv inverts the Gram matrix on the smaller side.
+                a = a.rows >= a.columns ? a.transposed.matrixProduct(a) : a.matrixProduct(a.transposed)
+            }
+            guard a.rows == a.columns else { continue }
             guard a.isFinite else { return "a matrix whose inverse or determinant is taken is not finite" }
             let inverse = a.inverse()
             let condition = a.frobeniusNorm * inverse.frobeniusNorm
@@ -509,24 +533,81 @@ struct Verifier {
         return nil
     }
 
-    /// The arguments of every `inv`, `det` and `logdet` in the function, each once.
-    private func invertedArguments() -> [MatrixExpr] {
+    /// The matrices whose inverse or determinant the function takes, each once: the
+    /// arguments of `inv`, `det`, `logdet` and of negative matrix powers, and those of
+    /// `pinv` (marked: their Gram matrix is what is inverted).
+    private func invertedArguments() -> [(MatrixExpr, isPseudoInverted: Bool)] {
         var seen = Set<MatrixExpr>()
-        var result: [MatrixExpr] = []
+        var result: [(MatrixExpr, isPseudoInverted: Bool)] = []
+        func add(_ matrix: MatrixExpr, _ isPseudoInverted: Bool) {
+            if seen.insert(isPseudoInverted ? .transpose(matrix) : matrix).inserted { result.append((matrix, isPseudoInverted)) }
+        }
         func visit(_ expr: MatrixExpr) {
-            if case .apply(let function, let argument) = expr {
-                switch function {
-                case .inverse, .determinant, .logDeterminant:
-                    if seen.insert(argument).inserted { result.append(argument) }
-                case .trace, .sum, .norm2, .diagonalMatrix, .diagonalVector, .elementwise, .declaredElementwise,
-                    .declaredElementwiseDerivative, .declaredScalar, .declaredScalarGradient:
-                    break
-                }
+            switch expr {
+            case .apply(.inverse, let argument), .apply(.determinant, let argument),
+                .apply(.logDeterminant, let argument):
+                add(argument, false)
+            case .apply(.pseudoInverse, let argument):
+                add(argument, true)
+            case .power(let base, let exponent) where exponent.isNegative:
+                add(base, false)
+            default:
+                break
             }
             for child in expr.children { visit(child) }
         }
         visit(derivative.function)
         return result
+    }
+
+    /// The arguments at which the expressions have a kink, each once: of `abs`, `sign`,
+    /// `step`, `relu` and `norm1`, and `A − B` of `max(A, B)` and `min(A, B)`.
+    private func kinkArguments(of expressions: [MatrixExpr]) -> [MatrixExpr] {
+        var seen = Set<MatrixExpr>()
+        var result: [MatrixExpr] = []
+        func visit(_ expr: MatrixExpr) {
+            switch expr {
+            case .apply(.elementwise(.abs), let argument), .apply(.elementwise(.sign), let argument),
+                .apply(.elementwise(.step), let argument), .apply(.elementwise(.relu), let argument),
+                .apply(.norm1, let argument):
+                if seen.insert(argument).inserted { result.append(argument) }
+            case .apply2(.maximum, let a, let b), .apply2(.minimum, let a, let b):
+                let difference = MatrixExpr.subtract(a, b)
+                if seen.insert(difference).inserted { result.append(difference) }
+            default:
+                break
+            }
+            for child in expr.children { visit(child) }
+        }
+        for expression in expressions { visit(expression) }
+        return result
+    }
+
+    /// The first kink argument of `expressions` with an entry whose sign differs between two
+    /// points of a central difference (the variable's entry moved by ±h, as
+    /// ``FiniteDifferences`` moves it): there the differences straddle the kink. An entry that
+    /// stays 0 on both sides (a structural zero) is no crossing.
+    private func kinkCrossed(by expressions: [MatrixExpr], at evaluator: Evaluator) throws -> MatrixExpr? {
+        let arguments = kinkArguments(of: expressions)
+        guard !arguments.isEmpty, let original = evaluator.values[derivative.variable] else { return nil }
+        func sign(_ value: Double) -> Int { value > 0 ? 1 : value < 0 ? -1 : 0 }
+        var perturbed = evaluator
+        for k in 0..<original.count {
+            let entry = original.scalars[k]
+            let h = FiniteDifferences.relativeStep * max(1, Swift.abs(entry))
+            var plus = original
+            plus.scalars[k] = entry + h
+            var minus = original
+            minus.scalars[k] = entry - h
+            for argument in arguments {
+                perturbed.values[derivative.variable] = plus
+                guard let above = try? perturbed.evaluate(argument) else { continue }
+                perturbed.values[derivative.variable] = minus
+                guard let below = try? perturbed.evaluate(argument), below.count == above.count else { continue }
+                for (a, b) in zip(above.scalars, below.scalars) where sign(a) != sign(b) { return argument }
+            }
+        }
+        return nil
     }
 
     /// The function, the matrix form, the gradient and every entry of the index form.
@@ -550,6 +631,9 @@ struct Verifier {
             switch dimension {
             case .named(let name): names.insert(name)
             case .fixed(let size): largestLiteral = max(largestLiteral, size)
+            case .product(let outer, let inner):
+                add(outer)
+                add(inner)
             }
         }
         for variable in derivative.environment.variables.values {
@@ -563,8 +647,12 @@ struct Verifier {
             case .ones(let m, let n):
                 add(m)
                 add(n)
+            case .zeros(let m, let n), .commutation(let m, let n):
+                add(m)
+                add(n)
             case .number, .variable, .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide,
-                .divide, .power, .elementwisePower, .transpose, .apply:
+                .divide, .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose, .apply, .apply2,
+                .sizeless:
                 break
             }
             for child in expr.children { visit(child) }
