@@ -44,11 +44,38 @@ import Testing
         (["integrate", "x"], "unknown command 'integrate'"),
         (["diff", "--wrt", "x"], "missing expression"),
         (["corpus"], "missing corpus file"),
+        (["diff", "x'*y", "--wrt", "x", "--wrt", "y"], "--wrt is given twice (x, then y)"),
+        (["functions", "extra"], "ricci functions takes no arguments"),
     ])
     func usageErrorsExitWithOne(arguments: [String], message: String) {
         let result = CommandLineTool.run(arguments)
         #expect(result.status == 1)
         #expect(result.error.contains(message))
+    }
+
+    /// `ricci functions` and the help list every built-in function with its meaning.
+    @Test func functionsAreListed() {
+        let result = ricci("functions")
+        #expect(result.status == 0)
+        for name in FunctionCatalog.names where !["I", "eye", "trace", "diag", "diagm", "diagv"].contains(name) {
+            #expect(result.output.contains(name), "\(name)")
+        }
+        #expect(result.output.contains("sum(X, 1), sum(X, 2)   column sums (a row), row sums (a column)")
+            || result.output.contains("column sums (a row), row sums (a column)"))
+        #expect(ricci("--help").output.contains("softmax(X)"))
+    }
+
+    /// An unknown function lists the built-in ones; a matrix function of other tools is
+    /// not offered as an entry-wise declaration.
+    @Test func unknownFunctionsNameTheBuiltInOnes() {
+        let unknown = ricci("diff", "sum(foo(x))", "--wrt", "x")
+        #expect(unknown.status == 2)
+        #expect(unknown.error.contains("built-in functions are I abs acos"))
+        #expect(unknown.error.contains("--func foo:elementwise"))
+        let matrixFunction = ricci("diff", "tr(expm(X))", "--wrt", "X")
+        #expect(matrixFunction.status == 2)
+        #expect(matrixFunction.error.contains("the matrix exponential"))
+        #expect(!matrixFunction.error.contains("--func expm:elementwise"))
     }
 
     @Test func noArgumentsPrintsHelpAsAUsageError() {

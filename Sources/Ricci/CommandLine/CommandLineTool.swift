@@ -26,6 +26,9 @@ public enum CommandLineTool {
                 return CommandResult(output: help, error: "", status: 0)
             case "--version":
                 return CommandResult(output: "ricci \(Ricci.version)\n", error: "", status: 0)
+            case "functions":
+                try Options(rest, allowed: []).requireNoArguments(of: command)
+                return CommandResult(output: FunctionCatalog.text, error: "", status: 0)
             case "diff", "hessian":
                 let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify", "steps"])
                 source = options.positional.first
@@ -35,11 +38,11 @@ public enum CommandLineTool {
                 source = options.positional.first
                 return try ShowCommand.run(options)
             case "demo":
-                _ = try Options(rest, allowed: [])
+                try Options(rest, allowed: []).requireNoArguments(of: command)
                 return DemoCommand.run()
             case "corpus":
-                let options = try Options(rest, allowed: [])
-                return try CorpusCommand.run(file: options.single("corpus file"))
+                let options = try Options(rest, allowed: ["tag"])
+                return try CorpusCommand.run(file: options.single("corpus file"), tags: options.tags)
             default:
                 throw UsageError("unknown command '\(command)' (see ricci --help)")
             }
@@ -60,14 +63,21 @@ public enum CommandLineTool {
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
           ricci demo                                the worked examples of the seed documents, verified
-          ricci corpus FILE                         every case of a corpus file, checked
+          ricci corpus FILE [--tag T]...            every case of a corpus file (of these categories), checked
+          ricci functions                           every built-in function, one line each
           ricci --help | --version
 
         declarations:
           --var X:m,k        an m×k matrix       --var a:m        a column vector
           --var c:           a scalar            --var S:n,n:spd  properties: symmetric, spd, diagonal
           --func sigma:elementwise               --func lambda:scalar
-          Undeclared names are inferred: upper case a matrix, lower case a vector, Greek a scalar.
+          Undeclared names are inferred: upper case a matrix, lower case a vector, Greek a scalar,
+          unless the use says otherwise (x - mu makes mu a vector, n/2*logdet(S) + … n a scalar).
+
+        language: + - * / .* ./ .^ ^ ' as in MATLAB; + - .* ./ max min broadcast as NumPy does
+          (1 + exp(x), W*X + b, X - mu'); X^k is a matrix power, s^t a power by a scalar expression.
+
+        \(FunctionCatalog.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
 
         formats: pretty (default), plain, latex, index, numpy, json
         Every result is verified against the element-wise expansion and finite differences

@@ -12,6 +12,8 @@ public struct CorpusCase: Sendable, Hashable {
 
     /// A unique name.
     public var id: String
+    /// The case's tags; the first is its category in the second corpus (`broadcasting`, …).
+    public var tags: [String]
     /// Gradient, Jacobian or Hessian.
     public var kind: Kind
     /// The declarations of the case's variables.
@@ -55,6 +57,7 @@ public struct CorpusCase: Sendable, Hashable {
         }
         let id = try string("id")
         self.id = id
+        tags = (json["tags"] as? [String]) ?? []
         guard let kind = Kind(rawValue: try string("kind")) else {
             throw CorpusError(message: "case \(id): kind must be gradient, jacobian or hessian")
         }

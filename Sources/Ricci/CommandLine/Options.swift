@@ -11,6 +11,8 @@ struct Options {
     var wrt: String?
     var variables: [String] = []
     var functions: [String] = []
+    /// `--tag` of `ricci corpus`: the categories of cases to run.
+    var tags: [String] = []
     var format = OutputFormat.pretty
     var verify = false
     var steps = false
@@ -45,9 +47,17 @@ struct Options {
                 return next
             }
             switch name {
-            case "wrt": wrt = try value()
+            case "wrt":
+                let variable = try value()
+                if let first = wrt {
+                    throw UsageError(
+                        "--wrt is given twice (\(first), then \(variable)): a derivative by several variables is not "
+                            + "supported yet; differentiate by one")
+                }
+                wrt = variable
             case "var": variables.append(try value())
             case "func": functions.append(try value())
+            case "tag": tags.append(try value())
             case "format":
                 let text = try value()
                 guard let format = OutputFormat(rawValue: text) else {
@@ -68,6 +78,11 @@ struct Options {
             throw UsageError(positional.isEmpty ? "missing \(what)" : "expected one \(what), got \(positional.count) arguments")
         }
         return positional[0]
+    }
+
+    /// Throws unless there are no positional arguments (`ricci demo`, `ricci functions`).
+    func requireNoArguments(of command: String) throws {
+        guard positional.isEmpty else { throw UsageError("ricci \(command) takes no arguments") }
     }
 
     /// The declarations given with `--var` and `--func`.

@@ -154,6 +154,7 @@ struct Differentiator {
         let variableIndices = context.allocator.fresh(for: variableShape)
         if functionShape.isScalar {
             let terms = try context.reverseGradient(of: root, withRespectTo: variable, variableIndices: variableIndices)
+            try context.checkCompoundEntries()
             return try package(
                 .gradient, context, terms, functionIndices: [], variable: variable,
                 variableIndices: variableIndices, matrixShape: variableShape)
@@ -161,6 +162,7 @@ struct Differentiator {
         let functionIndices = context.allocator.fresh(for: functionShape)
         let terms = try context.forwardDerivative(
             of: root, at: functionIndices, withRespectTo: variable, variableIndices: variableIndices)
+        try context.checkCompoundEntries()
         return try package(
             .jacobian, context, terms, functionIndices: functionIndices, variable: variable,
             variableIndices: variableIndices,
@@ -180,6 +182,7 @@ struct Differentiator {
         let gradientIndices = context.allocator.fresh(for: variableShape)
         let gradientTerms = try context.reverseGradient(
             of: root, withRespectTo: variable, variableIndices: gradientIndices)
+        try context.checkCompoundEntries()
         let liftedGradient: [LiftedTerm]
         do {
             liftedGradient = try context.lift(gradientTerms, free: gradientIndices, shape: variableShape)
@@ -190,6 +193,7 @@ struct Differentiator {
         let variableIndices = context.allocator.fresh(for: variableShape)
         let terms = try context.forwardDerivative(
             of: gradient, at: gradientIndices, withRespectTo: variable, variableIndices: variableIndices)
+        try context.checkCompoundEntries()
         // n×n for a vector (or row vector) of length n, 1×1 for a scalar, none for a matrix.
         let axes = variableShape.axes
         let matrixShape: Shape? = axes.count == 2 ? nil : axes.first.map { Shape($0, $0) } ?? .scalar

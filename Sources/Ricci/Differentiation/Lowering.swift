@@ -37,7 +37,7 @@ extension IndexContext {
         if table.opensInto(id, atMost: Self.longestOpenedEntry) {
             appendOpened(id, indices, to: &term)
         } else {
-            term.factors.append(.entry(id, IndexList(indices), exponent: .one))
+            appendClosed(id, indices, exponent: .one, to: &term)
         }
     }
 
@@ -59,7 +59,7 @@ extension IndexContext {
             .apply(.declaredScalar, _), .apply(.declaredScalarGradient, _), .ones, .apply(.pseudoInverse, _),
             .apply(.norm1, _), .apply(.softmax, _), .apply(.logSumExp, _), .apply(.numel, _), .apply(.size, _),
             .apply2(.maximum, _, _), .apply2(.minimum, _, _), .matrixPower, .powerBy, .elementwisePowerBy:
-            term.factors.append(.entry(id, IndexList(indices), exponent: .one))
+            appendClosed(id, indices, exponent: .one, to: &term)
         case .identity:
             // I(1) is the number 1.
             if !indices.isEmpty { term.factors.append(.delta(indices[0], indices[1])) }
@@ -135,6 +135,18 @@ extension IndexContext {
         }
     }
 
+    /// Multiplies `term` by the closed entry `id[indices]^exponent`. An expression with a
+    /// product axis cannot be an entry (see ``IndexContext/compoundEntry``): it is noted, and
+    /// the derivation refused when it ends.
+    private func appendClosed(_ id: ExprID, _ indices: [Index], exponent: Rational, to term: inout Term) {
+        if table.shape(id).hasProductAxis {
+            if compoundEntry == nil { compoundEntry = id }
+            term.factors.append(.entry(id, IndexList(indices.prefix(2)), exponent: exponent))
+            return
+        }
+        term.factors.append(.entry(id, IndexList(indices), exponent: exponent))
+    }
+
     /// `(id[indices])^power` as one term: an integer power is applied factor by factor when
     /// the lowered term has no summed index and no delta (`(2 A ⊙ B).^2 = 4 A.^2 ⊙ B.^2`);
     /// otherwise the entry stays one closed factor raised to the power. A fractional power is
@@ -148,8 +160,7 @@ extension IndexContext {
     /// Multiplies `term` by ``lower(_:_:power:)``.
     private func appendPower(_ id: ExprID, _ indices: [Index], _ exponent: Rational, to term: inout Term) {
         if exponent.isOne { return appendEntry(id, indices, to: &term) }
-        let closed = Factor.entry(id, IndexList(indices), exponent: exponent)
-        guard exponent.isInteger else { return term.factors.append(closed) }
+        guard exponent.isInteger else { return appendClosed(id, indices, exponent: exponent, to: &term) }
         let base = lower(id, indices)
         guard let coefficient = base.coefficient.power(exponent), !coefficient.isZero,
             base.factors.allSatisfy({ factor in
@@ -157,7 +168,7 @@ extension IndexContext {
                 // The entry's own indices are at most two: a search beats a set.
                 return innerIndices.allSatisfy(indices.contains)
             })
-        else { return term.factors.append(closed) }
+        else { return appendClosed(id, indices, exponent: exponent, to: &term) }
         term.coefficient *= coefficient
         for case .entry(let inner, let innerIndices, let innerExponent) in base.factors {
             term.factors.append(.entry(inner, innerIndices, exponent: innerExponent * exponent))

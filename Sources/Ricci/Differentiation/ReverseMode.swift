@@ -95,7 +95,11 @@ extension IndexContext {
     /// with the local derivative's. If the adjoint has no matrix form its terms are passed
     /// down one by one.
     private func closedAdjoint(_ adjoint: [Term], of node: ExprID, indices: [Index]) -> [Term] {
-        guard let lifted = try? lift(adjoint, free: indices, shape: table.shape(node)) else {
+        // An axis that is a product of dimensions has one index per component, which a matrix
+        // expression of that shape cannot carry as an entry: such an adjoint stays open.
+        guard !table.shape(node).hasProductAxis,
+            let lifted = try? lift(adjoint, free: indices, shape: table.shape(node))
+        else {
             return adjoint.map { refreshed($0, free: indices) }
         }
         let closed = expression(of: lifted, shape: table.shape(node))

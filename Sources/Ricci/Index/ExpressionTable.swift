@@ -145,9 +145,11 @@ final class ExpressionTable {
     }
 
     /// Interns a whole expression tree, bottom-up, as written (no simplification: the
-    /// user's input keeps its form), with one exception: an all-ones operand of a sum that
+    /// user's input keeps its form), with two exceptions: an all-ones operand of a sum that
     /// broadcasts is the number 1 (`ones(m) - y` is `1 - y`), as derived expressions write it,
-    /// so that the two are one node. The tree is a checked one: `diag(·)` is read by the
+    /// so that the two are one node; and `vec` moves out of sums and entry-wise functions
+    /// (`vec(X) - vec(Y)` is `vec(X - Y)`, `exp(vec(X))` is `vec(exp(X))`), where index
+    /// notation can open it. The tree is a checked one: `diag(·)` is read by the
     /// shape of its argument, and it has no size-less constant.
     func intern(tree expr: MatrixExpr) -> ExprID {
         switch expr {
@@ -155,9 +157,11 @@ final class ExpressionTable {
         case .variable(let name): return intern(.variable(name))
         case .add(let a, let b):
             let (left, right) = (intern(tree: a), intern(tree: b))
+            if let (x, y) = vecOperands(left, right) { return intern(.apply(.vec, intern(.add(x, y)))) }
             return intern(.add(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .subtract(let a, let b):
             let (left, right) = (intern(tree: a), intern(tree: b))
+            if let (x, y) = vecOperands(left, right) { return intern(.apply(.vec, intern(.subtract(x, y)))) }
             return intern(.subtract(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .negate(let a): return intern(.negate(intern(tree: a)))
         case .multiply(let a, let b): return intern(.multiply(intern(tree: a), intern(tree: b)))
@@ -175,7 +179,12 @@ final class ExpressionTable {
             let argument = intern(tree: a)
             let function: MatrixFunction = shape(argument).kind == .matrix ? .diagonalVector : .diagonalMatrix
             return intern(.apply(function, argument))
-        case .apply(let function, let a): return intern(.apply(function, intern(tree: a)))
+        case .apply(let function, let a):
+            let argument = intern(tree: a)
+            if function.isElementwise, case .apply(.vec, let inner) = self[argument] {
+                return intern(.apply(.vec, intern(.apply(function, inner))))
+            }
+            return intern(.apply(function, argument))
         case .apply2(let function, let a, let b): return intern(.apply2(function, intern(tree: a), intern(tree: b)))
         case .identity(let n): return intern(.identity(n))
         case .ones(let m, let n): return intern(.ones(m, n))
@@ -184,6 +193,14 @@ final class ExpressionTable {
         case .sizeless:
             preconditionFailure("a checked expression has no size-less constant")
         }
+    }
+
+    /// `(A, B)` when `left` is `vec(A)` and `right` is `vec(B)` for `A` and `B` of one
+    /// shape: a sum of the two is `vec(A ± B)`, which index notation opens.
+    private func vecOperands(_ left: ExprID, _ right: ExprID) -> (ExprID, ExprID)? {
+        guard case .apply(.vec, let a) = self[left], case .apply(.vec, let b) = self[right], shape(a) == shape(b)
+        else { return nil }
+        return (a, b)
     }
 
     /// The expression tree of `id`. Each node is built once and then shared (a tree of

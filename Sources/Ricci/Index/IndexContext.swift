@@ -10,6 +10,12 @@ final class IndexContext {
     let profile: StageProfile?
     /// Where the steps of the derivation go, when they are wanted.
     @exclusivity(unchecked) var trace: DerivationTrace?
+    /// The first expression whose entry lowering had to keep closed although an axis of it
+    /// is a product of dimensions (a sum or a non-linear function of a Kronecker product, a
+    /// vector of length `m·n`): index notation splits such an axis into one index per
+    /// component, which lifting cannot read back as that expression, so the derivative is
+    /// refused (``checkCompoundEntries()``).
+    @exclusivity(unchecked) var compoundEntry: ExprID?
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {
@@ -30,5 +36,16 @@ final class IndexContext {
     /// The dimension `index` ranges over.
     func range(of index: Index) -> Dimension {
         allocator.range(of: index)
+    }
+
+    /// Throws when a derivation met a closed entry of an expression with a product axis
+    /// (see ``compoundEntry``).
+    func checkCompoundEntries() throws {
+        guard let id = compoundEntry else { return }
+        throw DifferentiationError(
+            because: "\(PlainPrinter.print(table.expression(id))) has the shape \(table.shape(id)), an axis of which is "
+                + "a product of dimensions, and it is a sum, a function or a variable whose entries index notation "
+                + "cannot split; Ricci differentiates Kronecker products and vec where products, transposes, traces "
+                + "and sums open them")
     }
 }

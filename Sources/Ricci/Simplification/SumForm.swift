@@ -119,7 +119,14 @@ extension ExpressionTable {
     /// The sum as an expression: positive terms first (so that it does not open with a minus
     /// where it need not), then the rest as subtractions; zero as `0` or `zeros(m,n)`.
     func expression(of sum: SumForm, shape: Shape) -> ExprID {
-        let ordered = sum.filter { !$0.coefficient.isNegative } + sum.filter { $0.coefficient.isNegative }
+        var ordered = sum.filter { !$0.coefficient.isNegative } + sum.filter { $0.coefficient.isNegative }
+        // −c (a − b) is c (b − a): the same value without the minus.
+        if ordered.count == 1, ordered[0].coefficient.isNegative, ordered[0].scalars.isEmpty, ordered[0].chain.count == 1,
+            !ordered[0].chain[0].transposed, case .subtract(let a, let b) = self[ordered[0].chain[0].id]
+        {
+            ordered[0] = ProductTerm(
+                coefficient: -ordered[0].coefficient, scalars: [], chain: [ChainLink(id: subtract(b, a), transposed: false)])
+        }
         guard let first = ordered.first else { return zeros(shape) }
         var value = expression(of: first)
         for term in ordered.dropFirst() {

@@ -13,6 +13,20 @@ enum Fixtures {
         return cases
     }()
 
+    /// The 42 cases of the second public corpus (`Fixtures/public2-corpus.json`): part 2 of
+    /// the language, the vec convention, higher orders.
+    static let secondCorpus: [CorpusCase] = {
+        guard let url = Bundle.module.url(forResource: "public2-corpus", withExtension: "json", subdirectory: "Fixtures"),
+            let data = try? Data(contentsOf: url), let cases = try? CorpusCase.cases(fromJSON: data)
+        else { preconditionFailure("the second public corpus fixture is missing or unreadable") }
+        return cases
+    }()
+
+    /// The cases of the second corpus whose first tag is one of `categories`.
+    static func secondCorpus(tagged categories: Set<String>) -> [CorpusCase] {
+        secondCorpus.filter { $0.tags.first.map(categories.contains) ?? false }
+    }
+
     /// The path of the public corpus fixture, for the command line.
     static var publicCorpusPath: String {
         Bundle.module.url(forResource: "public-corpus", withExtension: "json", subdirectory: "Fixtures")!.path
