@@ -35,7 +35,11 @@ private func sameValue(_ a: MatrixExpr, _ b: MatrixExpr, in environment: Environ
 @Suite struct SimplificationTests {
     @Test(arguments: [
         ("A*B + A*B", "2*A*B", "merge-like-terms"),
-        ("A*B - A*B + C", "C", "merge-like-terms"),
+        ("A*B + C - A*B", "C", "merge-like-terms"),
+        ("pinv(A)*(I(n) - A*pinv(A))*B + C", "C", "drop-zero-terms"),
+        ("(I(n) - pinv(A)*A)*pinv(A)*B + C", "C", "drop-zero-terms"),
+        ("A'*(I(n) - A*pinv(A)) + C", "C", "drop-zero-terms"),
+        ("zeros(n,n)*B + C", "C", "drop-zero-terms"),
         ("A*B + A*C", "A*(B + C)", "factor-left-multiplier"),
         ("2*A*B + 2*A*C", "2*A*(B + C)", "factor-left-multiplier"),
         ("2*A*B + 3*A*C", "A*(2*B + 3*C)", "factor-left-multiplier"),

@@ -119,17 +119,9 @@ public enum CorpusRunner {
             addNames(variable.shape.rows)
             addNames(variable.shape.columns)
         }
-        func visit(_ expression: MatrixExpr) {
-            switch expression {
-            case .identity(let n): addNames(n)
-            case .ones(let m, let n), .zeros(let m, let n), .commutation(let m, let n):
-                addNames(m)
-                addNames(n)
-            default: break
-            }
-            for child in expression.children { visit(child) }
+        for expression in [derivative.function, expectedExpression?.expression].compactMap({ $0 }) {
+            expression.writtenDimensions.forEach(addNames)
         }
-        for expression in [derivative.function, expectedExpression?.expression].compactMap({ $0 }) { visit(expression) }
         let dimensions = named.sorted()
         var generator = SeededGenerator(seed: 20_260_101)
         var checkedPoints = 0

@@ -42,7 +42,7 @@ extension IndexContext {
     /// `∂A⁻¹ = −A⁻¹ ∂A A⁻¹`, `∂det A = det A · tr(A⁻¹ ∂A)`, `∂logdet A = tr(A⁻¹ ∂A)`,
     /// `∂‖A‖ = ‖A‖⁻¹ Σ A ⊙ ∂A`, `∂‖A‖₁ = Σ sign(A) ⊙ ∂A`, `∂f(A) = f'(A) ⊙ ∂A` entry-wise,
     /// `∂λ(A) = Σ ∇λ(A) ⊙ ∂A`, `∂(X^k) = Σ_r X^r ∂X X^(k−1−r)`, `∂(s^t) = t s^(t−1) ∂s +
-    /// s^t log(s) ∂t`, `∂ max(A, B) = step(A − B) ⊙ ∂A + step(B − A) ⊙ ∂B`,
+    /// s^t log(s) ∂t`, `∂ max(A, B) = step(A − B) ⊙ ∂A + (1 − step(A − B)) ⊙ ∂B`,
     /// `∂softmax(A) = s ⊙ (∂A − 𝟏 (sᵀ∂A))` column by column, `∂logsumexp(A) = Σ G ⊙ ∂A`
     /// (`G = softmax(A)` for a vector, `exp(A − logsumexp(A))` otherwise), and Golub and
     /// Pereyra's `∂A⁺ = −A⁺ ∂A A⁺ + A⁺A⁺ᵀ ∂Aᵀ (I − AA⁺) + (I − A⁺A) ∂Aᵀ A⁺ᵀA⁺` (for a matrix of
@@ -59,11 +59,10 @@ extension IndexContext {
         case .number, .variable, .identity, .ones, .zeros, .commutation:
             return []
         case .add(let a, let b):
-            return try childDerivative(a, broadcastSlots(a, in: id, indices), target)
-                + childDerivative(b, broadcastSlots(b, in: id, indices), target)
+            return try summandDerivative(a, of: id, indices, target) + summandDerivative(b, of: id, indices, target)
         case .subtract(let a, let b):
-            return try childDerivative(a, broadcastSlots(a, in: id, indices), target)
-                + childDerivative(b, broadcastSlots(b, in: id, indices), target).map { Term(-$0.coefficient, $0.factors) }
+            return try summandDerivative(a, of: id, indices, target)
+                + summandDerivative(b, of: id, indices, target).map { Term(-$0.coefficient, $0.factors) }
         case .apply(let function, let a) where !function.isMultiplicative:
             return try chainRule(function, of: id, argument: a, at: indices, target)
         case .apply2(.maximum, let a, let b), .apply2(.minimum, let a, let b):
@@ -76,6 +75,28 @@ extension IndexContext {
             .elementwisePower, .transpose, .apply, .apply2:
             return try productRule(oneLevelProduct(id, indices), target)
         }
+    }
+
+    /// The derivative of a summand of the sum `id`: its own derivative at the indices it
+    /// keeps, times `1` over every index it is broadcast along (`∂(X + b)[i,j]/∂b[p] =
+    /// δ[i,p]·1[j]`): the index stays in the term, so that a sum over it counts its size
+    /// (`Σ_j 1 = n`) instead of vanishing.
+    private func summandDerivative(_ child: ExprID, of id: ExprID, _ indices: [Index], _ target: DerivativeTarget)
+        throws -> [Term]
+    {
+        let kept = broadcastSlots(child, in: id, indices)
+        let terms = try childDerivative(child, kept, target)
+        guard kept.count < indices.count, !terms.isEmpty else { return terms }
+        let stretched = indices.filter { !kept.contains($0) }.map { index -> Factor in
+            .entry(table.ones(.vector(range(of: index))), [index], exponent: .one)
+        }
+        return terms.map { Term($0.coefficient, $0.factors + stretched) }
+    }
+
+    /// True when the child is the target or depends on its variable (in reverse mode too,
+    /// where the other child's own dependence reaches the variable by its own adjoint).
+    private func dependsOnTarget(_ child: ExprID, _ target: DerivativeTarget) -> Bool {
+        child == target.node || table.depends(child, on: target.variable)
     }
 
     /// The derivative of a child: the base rule when it is the target, nothing when it is a
@@ -172,16 +193,23 @@ extension IndexContext {
         return terms
     }
 
-    /// `∂ max(a, b) = step(a − b) ⊙ ∂a + step(b − a) ⊙ ∂b`, and `min` with the steps
-    /// exchanged: at a point where the two differ (kinks, where they are equal, have no
-    /// derivative), each side counts where it is the one taken.
+    /// `∂ max(a, b) = step(a − b) ⊙ ∂a + step(b − a) ⊙ ∂b`, and for `min` the steps of
+    /// `b − a` and `a − b`: each side counts where it is the one taken. Where both sides depend
+    /// on the variable, `b`'s weight is `1 − step(a − b)` instead, so that the weights add up
+    /// to 1 also where `a = b` and `max(a, a) = a` has the derivative of `a`; elsewhere a tie
+    /// is an isolated kink with no derivative.
     private func extremumRule(
         _ id: ExprID, _ a: ExprID, _ b: ExprID, at indices: [Index], _ target: DerivativeTarget
     ) throws -> [Term] {
         guard case .apply2(let function, _, _) = table[id] else { preconditionFailure("an extremum") }
-        let aWins = table.apply(.elementwise(.step), table.subtract(a, b))
-        let bWins = table.apply(.elementwise(.step), table.subtract(b, a))
-        let (aSide, bSide) = function == .maximum ? (aWins, bWins) : (bWins, aWins)
+        func wins(_ side: ExprID, over other: ExprID) -> ExprID {
+            table.apply(.elementwise(.step), function == .maximum ? table.subtract(side, other) : table.subtract(other, side))
+        }
+        // Where only one side depends on the variable, its weight is its own step (the tie
+        // is a kink there); where both do, the weights are a step and its complement.
+        let (aDepends, bDepends) = (dependsOnTarget(a, target), dependsOnTarget(b, target))
+        let aSide = wins(a, over: b)
+        let bSide = aDepends && bDepends ? table.subtract(table.number(.one), aSide) : wins(b, over: a)
         let aTerms = try childDerivative(a, broadcastSlots(a, in: id, indices), target)
             .map { product(lower(aSide, indices), $0) }
         let bTerms = try childDerivative(b, broadcastSlots(b, in: id, indices), target)
@@ -208,8 +236,10 @@ extension IndexContext {
         let sign: Rational = k > 0 ? .one : .minusOne
         var terms: [Term] = []
         for (left, right) in powers {
-            let outer = Term(sign, lower(table.matrixPower(a, left), [indices[0], argumentIndices[0]]).factors
-                + lower(table.matrixPower(a, right), [argumentIndices[1], indices[1]]).factors)
+            // X^0 is I, X^1 is X itself (a product opens with its coefficient): both lowered.
+            var outer = product(lower(table.matrixPower(a, left), [indices[0], argumentIndices[0]]),
+                                lower(table.matrixPower(a, right), [argumentIndices[1], indices[1]]))
+            outer.coefficient *= sign
             terms += inner.map { product(outer, $0) }
         }
         return terms
@@ -234,8 +264,8 @@ extension IndexContext {
 
     /// The entry of `id` at an optional row and an optional column index, leaving out what
     /// the shape has no axis for (`M[i,j]`, `v[i]`, `s`).
-    private func entry(_ id: ExprID, row: Index?, column: Index?) -> [Factor] {
-        lower(id, [row, column].compactMap { $0 }).factors
+    private func entry(_ id: ExprID, row: Index?, column: Index?) -> Term {
+        lower(id, [row, column].compactMap { $0 })
     }
 
     /// The chain rule through a non-linear function `id = function(a)`.
@@ -315,10 +345,12 @@ extension IndexContext {
         let pinvT = table.transpose(pinv)
         let rowProjector = table.subtract(table.identity(shape.rows), table.multiply(a, pinv))
         let columnProjector = table.subtract(table.identity(shape.columns), table.multiply(pinv, a))
+        var first = product(entry(pinv, row: i, column: k), entry(pinv, row: l, column: j))
+        first.coefficient = -first.coefficient
         return [
-            Term(.minusOne, entry(pinv, row: i, column: k) + entry(pinv, row: l, column: j)),
-            Term(.one, entry(table.multiply(pinv, pinvT), row: i, column: l) + entry(rowProjector, row: k, column: j)),
-            Term(.one, entry(columnProjector, row: i, column: l) + entry(table.multiply(pinvT, pinv), row: k, column: j)),
+            first,
+            product(entry(table.multiply(pinv, pinvT), row: i, column: l), entry(rowProjector, row: k, column: j)),
+            product(entry(columnProjector, row: i, column: l), entry(table.multiply(pinvT, pinv), row: k, column: j)),
         ]
     }
 

@@ -316,8 +316,14 @@ public struct Evaluator: Sendable {
         case .tanh: return { Foundation.tanh($0) }
         case .sqrt: return { Foundation.sqrt($0) }
         case .abs: return { Swift.abs($0) }
-        // ½(1 + tanh(x/2)) equals 1/(1 + e^(−x)) and never overflows for large |x|.
-        case .sigmoid: return { 0.5 * (1 + Foundation.tanh(0.5 * $0)) }
+        // 1/(1 + e^(−x)) for x ≥ 0 and e^x/(1 + e^x) below: neither overflows, and a very
+        // negative x keeps its relative precision (½(1 + tanh(x/2)) rounds σ(−36) to 0).
+        case .sigmoid:
+            return { x in
+                if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+                let e = Foundation.exp(x)
+                return e / (1 + e)
+            }
         // NaN stays NaN, as NumPy's `maximum`.
         case .relu: return { $0.isNaN ? $0 : Swift.max($0, 0) }
         // log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)): no overflow for large x, no loss for

@@ -30,7 +30,7 @@ public enum FiniteDifferences {
     /// - Throws: ``EvaluationError`` when `name` has no value, when `expr` cannot be
     ///   evaluated, or when the Jacobian would be too large.
     public static func jacobian(of expr: MatrixExpr, withRespectTo name: String,
-                                at evaluator: Evaluator) throws -> Tensor {
+                                at evaluator: Evaluator, step: Double = relativeStep) throws -> Tensor {
         guard let original = evaluator.values[name] else { throw EvaluationError(.unknownVariable(name)) }
         // The evaluator accepts order 0 and 1 values too; evaluating the variable itself gives
         // its order-2 form, whose row-major entries are the same.
@@ -45,7 +45,7 @@ public enum FiniteDifferences {
         var perturbed = evaluator
         for k in 0..<x.count {
             let entry = x.scalars[k]
-            let h = relativeStep * max(1, Swift.abs(entry))
+            let h = step * max(1, Swift.abs(entry))
             var plus = original
             plus.scalars[k] = entry + h
             perturbed.values[name] = plus

@@ -163,9 +163,19 @@ public struct Tensor: Hashable, Sendable {
 
     // MARK: - Norms and comparison
 
-    /// The Frobenius norm `‖A‖_F = (Σ A[i…]²)^½`: the Euclidean norm of all entries.
+    /// The Frobenius norm `‖A‖_F = (Σ A[i…]²)^½`: the Euclidean norm of all entries. The
+    /// squares are summed relative to the largest entry, so that entries near the largest
+    /// `Double` (whose squares overflow) give their norm, not infinity; NaN when an entry is.
     public var frobeniusNorm: Double {
-        scalars.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var largest = 0.0
+        for value in scalars {
+            if value.isNaN { return .nan }
+            largest = Swift.max(largest, Swift.abs(value))
+        }
+        guard largest > 0, largest.isFinite else { return largest }
+        // Within [1e-100, 1e100] no square overflows or underflows: sum them directly.
+        if largest < 1e100 && largest > 1e-100 { return scalars.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        return largest * scalars.reduce(0) { $0 + ($1 / largest) * ($1 / largest) }.squareRoot()
     }
 
     /// True when every entry is finite (neither infinite nor NaN).

@@ -169,6 +169,7 @@ extension ExpressionTable {
     /// `a - b`, with zero terms dropped where the other term has the difference's shape, and
     /// an all-ones matrix written as the number 1 that broadcasts (`1 - tanh(X).^2`).
     func subtract(_ a: ExprID, _ b: ExprID) -> ExprID {
+        if a == b { return zeros(shape(a)) }
         if isZero(b), keepsShape(a, with: b) { return a }
         if isZero(a), keepsShape(b, with: a) { return negate(b) }
         return intern(.subtract(broadcastOne(a, with: b), broadcastOne(b, with: a)))
@@ -226,6 +227,16 @@ extension ExpressionTable {
             }
         default:
             break
+        }
+        // The exact entry-wise functions of a number are numbers (step(0) = 0).
+        if case .elementwise(let builtin) = function, let value = numberValue(a) {
+            switch builtin {
+            case .step: return number(value.isNegative || value.isZero ? .zero : .one)
+            case .sign: return number(value.isZero ? .zero : value.isNegative ? .minusOne : .one)
+            case .abs: return number(value.magnitude)
+            case .relu: return number(value.isNegative ? .zero : value)
+            default: break
+            }
         }
         if isZero(a) {
             let result = intern(.apply(function, a))

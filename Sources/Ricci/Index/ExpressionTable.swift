@@ -145,7 +145,7 @@ final class ExpressionTable {
     }
 
     /// Interns a whole expression tree, bottom-up, as written (no simplification: the
-    /// user's input keeps its form), with two exceptions: an all-ones operand of a sum that
+    /// user's input keeps its form), with three exceptions: `x - x` is zero; an all-ones operand of a sum that
     /// broadcasts is the number 1 (`ones(m) - y` is `1 - y`), as derived expressions write it,
     /// so that the two are one node; and `vec` moves out of sums and entry-wise functions
     /// (`vec(X) - vec(Y)` is `vec(X - Y)`, `exp(vec(X))` is `vec(exp(X))`), where index
@@ -161,6 +161,8 @@ final class ExpressionTable {
             return intern(.add(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .subtract(let a, let b):
             let (left, right) = (intern(tree: a), intern(tree: b))
+            // x - x is zero whatever x is (its derivative, of a norm of it say, is zero too).
+            if left == right { return zeros(shape(left)) }
             if let (x, y) = vecOperands(left, right) { return intern(.apply(.vec, intern(.subtract(x, y)))) }
             return intern(.subtract(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .negate(let a): return intern(.negate(intern(tree: a)))

@@ -247,23 +247,8 @@ public struct CheckedExpression: Hashable, Sendable {
             addDimension(variable.shape.columns)
         }
         for function in declarations.functions { names.insert(function.name) }
-        // One walk for variable names and the sizes named in constants.
-        func visit(_ expression: MatrixExpr) {
-            switch expression {
-            case .variable(let name):
-                names.insert(name)
-            case .identity(let n):
-                addDimension(n)
-            case .ones(let m, let n), .zeros(let m, let n), .commutation(let m, let n):
-                addDimension(m)
-                addDimension(n)
-            case .number, .sizeless, .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide, .divide,
-                .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose, .apply, .apply2:
-                break
-            }
-            for child in expression.children { visit(child) }
-        }
-        visit(expression)
+        for case .named(let name) in expression.writtenDimensions { names.insert(name) }
+        names.formUnion(expression.variableNames)
         return names
     }
 }

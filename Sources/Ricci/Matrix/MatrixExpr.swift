@@ -91,6 +91,32 @@ public indirect enum MatrixExpr: Hashable, Sendable {
         return names
     }
 
+    /// The dimensions written in the expression's constants (`I(n)`, `ones(m,k)`,
+    /// `zeros(m,n)`, `commutation(m,n)`), each once, in order of first occurrence: sizes the
+    /// variables' shapes may not mention (`sum(alpha*I(k))`).
+    public var writtenDimensions: [Dimension] {
+        var seen = Set<Dimension>()
+        var dimensions: [Dimension] = []
+        func add(_ dimension: Dimension) {
+            for component in dimension.components where seen.insert(component).inserted { dimensions.append(component) }
+        }
+        func visit(_ expr: MatrixExpr) {
+            switch expr {
+            case .identity(let n):
+                add(n)
+            case .ones(let m, let n), .zeros(let m, let n), .commutation(let m, let n):
+                add(m)
+                add(n)
+            case .number, .variable, .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide, .divide,
+                .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose, .apply, .apply2, .sizeless:
+                break
+            }
+            for child in expr.children { visit(child) }
+        }
+        visit(self)
+        return dimensions
+    }
+
     /// The number of operator nodes: every node but variables and numbers (`2*X'*(X*W - Y)`
     /// has 5). This is the size measure of a result.
     public var operatorCount: Int {

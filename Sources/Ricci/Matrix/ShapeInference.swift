@@ -324,8 +324,6 @@ struct ShapeInference {
                                  columns: productTerm(resolve(left.columns), resolve(right.columns)))
         case .multiply(let a, let b):
             let (left, right, leftIndex, rightIndex) = try inferOperands(a, b)
-            settleSizelessColumns(left)
-            settleSizelessColumns(right)
             // `X*theta` with a matrix X: a Greek name multiplying a matrix from the right is a
             // vector, not a scalar that scales it.
             if case .variable(let name) = b, defaultKinds[name] == .scalar, !isOne(left.columns) {
@@ -338,6 +336,9 @@ struct ShapeInference {
             }
             if isScalar(left) { return right }
             if isScalar(right) { return left }
+            // A matrix product (not a scaling, where a size-less constant stays size-less).
+            settleSizelessColumns(left)
+            settleSizelessColumns(right)
             guard unifyOrRestore(left.columns, right.rows) else {
                 throw ShapeError.innerDimensions(
                     text(expression, index), operand(a, leftIndex, left), operand(b, rightIndex, right),

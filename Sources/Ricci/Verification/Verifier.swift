@@ -99,8 +99,11 @@ extension Derivative {
 
 /// The checks behind ``Derivative/verify(_:)``.
 struct Verifier {
-    /// Ricci's forms against the symbolic reference: both are exact up to rounding.
-    static let referenceTolerance = 1e-8
+    /// Ricci's forms against the symbolic reference: both are exact up to rounding, which
+    /// cancellation (the `diag(s) − s sᵀ` of a softmax near a corner, whose small entries are
+    /// differences of numbers near 1) can raise to about `1e-6` relative; a wrong form is off
+    /// by far more.
+    static let referenceTolerance = 1e-5
     /// Ricci's forms against central differences: the corpus checker's tolerance.
     static let finiteDifferenceTolerance = 1e-5
     /// The largest size a dimension symbol gets when there are at most three of them:
@@ -272,6 +275,7 @@ struct Verifier {
         }
         guard function.isFinite else { return .rejected("the function is not finite") }
         if let reason = conditioningProblem(at: evaluator) { return .rejected(reason) }
+        if let reason = degenerateValue(at: evaluator) { return .rejected(reason) }
         if derivative.kind == .hessian && !function.isScalarValue {
             throw Decided(verification: .failed(
                 "a Hessian of a function that is not a scalar (\(EvaluationError.format(function.shape))) \(location)"))
@@ -292,6 +296,14 @@ struct Verifier {
                 "the function cannot be differentiated numerically: \(Verifier.message(error))"))
         }
         guard differences.isFinite else { return .rejected("the finite differences of the function are not finite") }
+        // Differences at twice the step must agree: where they do not, the function is too
+        // ill-conditioned here (a huge argument of a cosine) for differences to decide.
+        if let doubled = try? FiniteDifferences.jacobian(
+            of: derivative.function, withRespectTo: name, at: evaluator, step: 2 * FiniteDifferences.relativeStep),
+            (doubled - differences).frobeniusNorm > 1e-3 * max(differences.frobeniusNorm, 1e-8 * max(1, function.frobeniusNorm))
+        {
+            return .rejected("central differences at two step sizes disagree")
+        }
 
         // The reference, unless it would be too large.
         var reference: Reference?
@@ -329,7 +341,10 @@ struct Verifier {
             var gradientScale = 0.0
             if let gradient = derivative.gradient {
                 let value = try evaluate(gradient, "gradient", at: evaluator, as: x.shape, axes: x.axes, location)
-                gradientScale = value.frobeniusNorm
+                // The gradient may cancel to nearly nothing (a function constant along the
+                // variable), while its differences keep the rounding of its terms, which are
+                // of the function's size: the floor of the comparison is the larger of the two.
+                gradientScale = max(value.frobeniusNorm, function.frobeniusNorm)
                 comparisons.compare("gradient", value, reference: reference?.first, differences: differences,
                                     functionScale: function.frobeniusNorm)
                 do {
@@ -341,6 +356,14 @@ struct Verifier {
                 if let secondDifferences, !secondDifferences.isFinite {
                     throw Decided(verification: .failed(
                         "the finite differences of the gradient are not finite \(location), where the function's are"))
+                }
+                // As for the function: differences of the gradient at twice the step must agree.
+                if let secondDifferences, let doubled = try? FiniteDifferences.jacobian(
+                    of: gradient, withRespectTo: name, at: evaluator, step: 2 * FiniteDifferences.relativeStep),
+                    (doubled - secondDifferences).frobeniusNorm
+                        > 1e-4 * max(secondDifferences.frobeniusNorm, 1e-8 * max(1, gradientScale))
+                {
+                    return .rejected("central differences of the gradient at two step sizes disagree")
                 }
             }
             if reference == nil && secondDifferences == nil {
@@ -533,6 +556,47 @@ struct Verifier {
         return nil
     }
 
+    /// Why the point is numerically degenerate for the function, or nil: a sub-expression
+    /// whose value overflows towards infinity (beyond `1e100`), or one that a derivative
+    /// divides by or takes a logarithm of (the argument of `log`, `sqrt`, `norm2`, of a
+    /// fractional or negative power, a divisor, the base of a power by an expression) with an
+    /// entry that is 0 or below `1e-100`: an underflow (`sigmoid(−800) = 0`), or a zero of a
+    /// norm, where no derivative is defined. Forms of the derivative that are right lose
+    /// their digits there in one evaluation order and not in another.
+    private func degenerateValue(at evaluator: Evaluator) -> String? {
+        var seen = Set<MatrixExpr>()
+        var problem: String?
+        func check(_ expr: MatrixExpr, divides: Bool) {
+            guard problem == nil, seen.insert(expr).inserted else { return }
+            if let value = try? evaluator.evaluate(expr) {
+                if value.scalars.contains(where: { Swift.abs($0) > 1e100 }) {
+                    problem = "\(PlainPrinter.print(expr)) overflows (beyond 1e100)"
+                    return
+                }
+                if divides, value.scalars.contains(where: { Swift.abs($0) < 1e-100 }) {
+                    problem = "\(PlainPrinter.print(expr)) is 0 where a derivative divides by it"
+                    return
+                }
+            }
+            switch expr {
+            case .apply(.elementwise(.log), let a), .apply(.elementwise(.sqrt), let a), .apply(.norm2, let a):
+                check(a, divides: true)
+            case .power(let a, let c) where !c.isInteger || c.isNegative:
+                check(a, divides: true)
+            case .elementwisePower(let a, let c) where !c.isInteger || c.isNegative:
+                check(a, divides: true)
+            case .divide(let a, let b), .elementwiseDivide(let a, let b), .powerBy(let b, let a),
+                .elementwisePowerBy(let b, let a):
+                check(a, divides: false)
+                check(b, divides: true)
+            default:
+                for child in expr.children { check(child, divides: false) }
+            }
+        }
+        check(derivative.function, divides: false)
+        return problem
+    }
+
     /// The matrices whose inverse or determinant the function takes, each once: the
     /// arguments of `inv`, `det`, `logdet` and of negative matrix powers, and those of
     /// `pinv` (marked: their Gram matrix is what is inverted).
@@ -640,24 +704,7 @@ struct Verifier {
             add(variable.shape.rows)
             add(variable.shape.columns)
         }
-        func visit(_ expr: MatrixExpr) {
-            switch expr {
-            case .identity(let n):
-                add(n)
-            case .ones(let m, let n):
-                add(m)
-                add(n)
-            case .zeros(let m, let n), .commutation(let m, let n):
-                add(m)
-                add(n)
-            case .number, .variable, .add, .subtract, .negate, .multiply, .hadamard, .elementwiseDivide,
-                .divide, .power, .elementwisePower, .powerBy, .elementwisePowerBy, .transpose, .apply, .apply2,
-                .sizeless:
-                break
-            }
-            for child in expr.children { visit(child) }
-        }
-        for expr in allExpressions() { visit(expr) }
+        for expr in allExpressions() { expr.writtenDimensions.forEach(add) }
         for dimension in derivative.index.ranges.values { add(dimension) }
         return (names.sorted(), largestLiteral)
     }
