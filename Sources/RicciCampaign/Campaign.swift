@@ -127,10 +127,18 @@ public struct CampaignReport: Sendable {
         return times.isEmpty ? 0 : times[times.count / 2]
     }
 
-    /// Cases under 40 operators that took more than 20 times the median.
+    /// The median derivation time of the problems of one kind (first derivatives, or
+    /// Hessians, which differentiate twice).
+    public func medianMicros(hessian: Bool) -> Double {
+        let times = results.filter { $0.problem.isHessian == hessian }.map(\.micros).sorted()
+        return times.isEmpty ? 0 : times[times.count / 2]
+    }
+
+    /// Cases under 40 operators that took more than 20 times the median of their kind.
     public var slowOutliers: [CaseResult] {
-        let limit = 20 * medianMicros
-        return results.filter { $0.problem.operatorCount < 40 && $0.micros > limit }.sorted { $0.micros > $1.micros }
+        let limits = [false: 20 * medianMicros(hessian: false), true: 20 * medianMicros(hessian: true)]
+        return results.filter { $0.problem.operatorCount < 40 && $0.micros > limits[$0.problem.isHessian]! }
+            .sorted { $0.micros > $1.micros }
     }
 
     /// The report as text: counts, per kind and per construct, the slowest cases and the
@@ -178,11 +186,12 @@ public struct CampaignReport: Sendable {
             lines.append("inconclusive (no usable test point), by reason:")
             for (reason, count) in unchecked.sorted(by: { $0.value > $1.value }).prefix(6) { lines.append("  \(count)  \(reason)") }
         }
-        lines.append(String(format: "derivation time: median %.1f µs, slowest %.1f µs", medianMicros,
+        lines.append(String(format: "derivation time: median %.1f µs (first derivatives %.1f µs, Hessians %.1f µs), slowest %.1f µs",
+                            medianMicros, medianMicros(hessian: false), medianMicros(hessian: true),
                             results.map(\.micros).max() ?? 0))
         let outliers = slowOutliers
         if !outliers.isEmpty {
-            lines.append("\(outliers.count) cases under 40 operators took more than 20× the median:")
+            lines.append("\(outliers.count) cases under 40 operators took more than 20× the median of their kind:")
             for outlier in outliers.prefix(shown) {
                 lines.append(String(format: "  %.0f µs, %d operators: ", outlier.micros, outlier.problem.operatorCount)
                     + outlier.problem.command)

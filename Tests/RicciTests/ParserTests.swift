@@ -368,14 +368,29 @@ struct MarkedSource {
     @Test(arguments: [
         String(repeating: "(", count: 300) + "x" + String(repeating: ")", count: 300),
         String(repeating: "-", count: 300) + "x",
-        Array(repeating: "x", count: 300).joined(separator: " + "),
         String(repeating: "tr(", count: 300) + "X" + String(repeating: ")", count: 300),
-        "x" + String(repeating: "'", count: 300),
         "2^(" + String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 301),
     ])
     func refusesDeepNesting(input: String) {
         let error = #expect(throws: ParseError.self) { try Parser.parse(input) }
         #expect(error?.kind == .nestedTooDeeply(limit: Parser.maximumDepth))
+    }
+
+    /// Flat chains are not nesting: only their length is bounded, far above nesting's limit.
+    @Test(arguments: [
+        Array(repeating: "x", count: 10_000).joined(separator: " + "),
+        Array(repeating: "A", count: 10_000).joined(separator: "*"),
+        "x" + String(repeating: "'", count: 10_000),
+    ])
+    func acceptsLongFlatChains(input: String) throws {
+        let parsed = try Parser.parse(input)
+        #expect(parsed.sourceMap.count >= 10_000)
+    }
+
+    @Test func refusesChainsBeyondTheHeightLimit() {
+        let input = Array(repeating: "x", count: Parser.maximumHeight + 2).joined(separator: "+")
+        let error = #expect(throws: ParseError.self) { try Parser.parse(input) }
+        #expect(error?.kind == .tooLong(limit: Parser.maximumHeight))
     }
 
     @Test func acceptsNestingUpToTheLimit() throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 // The `ricci` command: dispatch, help, and turning errors into messages and exit statuses.
 
 /// What a command printed and its exit status.
@@ -14,7 +16,39 @@ public struct CommandResult: Sendable, Equatable {
 /// any other part of the library; the executable only forwards its arguments here.
 public enum CommandLineTool {
     /// Runs `ricci` with `arguments` (without the program name).
+    ///
+    /// Long input (a sum of thousands of terms) makes trees as tall as it is long, which the
+    /// passes walk recursively: it runs on a thread of its own with a stack of
+    /// ``largeStackSize`` bytes.
     public static func run(_ arguments: [String]) -> CommandResult {
+        let length = arguments.reduce(0) { $0 + $1.utf8.count }
+        guard length > 4_000 else { return runHere(arguments) }
+        return onLargeStack { runHere(arguments) }
+    }
+
+    /// The stack of the thread that runs long input: room for trees of
+    /// ``Parser/maximumHeight`` levels in every pass.
+    public static let largeStackSize = 1 << 30
+
+    /// `body`'s result, computed on a new thread with a stack of ``largeStackSize`` bytes.
+    static func onLargeStack(_ body: @escaping @Sendable () -> CommandResult) -> CommandResult {
+        final class Outcome: @unchecked Sendable {
+            var result: CommandResult?
+            let done = DispatchSemaphore(value: 0)
+        }
+        let outcome = Outcome()
+        let thread = Thread {
+            outcome.result = body()
+            outcome.done.signal()
+        }
+        thread.stackSize = largeStackSize
+        thread.start()
+        outcome.done.wait()
+        return outcome.result ?? CommandResult(output: "", error: "error: the command did not finish\n", status: 2)
+    }
+
+    /// ``run(_:)`` on the calling thread.
+    static func runHere(_ arguments: [String]) -> CommandResult {
         guard let command = arguments.first else {
             return CommandResult(output: "", error: help, status: 1)
         }

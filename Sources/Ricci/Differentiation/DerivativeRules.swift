@@ -29,8 +29,9 @@ struct DerivativeTarget {
 
 extension IndexContext {
     /// The largest `|k|` of a matrix power `X^k` that is differentiated: its derivative has
-    /// `|k|` terms (`d(X³) = dX X² + X dX X + X² dX`).
-    static let largestDifferentiatedMatrixPower = 64
+    /// `|k|` terms (`d(X³) = dX X² + X dX X + X² dX`), as many as the longest product of
+    /// `X`s the parser accepts has factors.
+    static let largestDifferentiatedMatrixPower = Parser.maximumHeight
 
     /// `∂ id[indices] / ∂ target.node[target.indices]` as a list of terms (their sum), free
     /// indices `indices` followed by `target.indices`, deltas not yet contracted.

@@ -97,7 +97,7 @@ extension ExpressionTable {
 
     /// `(X, k)` when `id` is `X^k` (`(X, 1)` for a square matrix `X` itself, `(X, -1)` for
     /// `inv(X)`); `nil` otherwise.
-    private func powerOfOne(_ id: ExprID) -> (ExprID, Int)? {
+    func powerOfOne(_ id: ExprID) -> (ExprID, Int)? {
         switch self[id] {
         case .matrixPower(let base, let k): return (base, k)
         case .apply(.inverse, let base): return (base, -1)

@@ -92,6 +92,10 @@ final class ExpressionTable {
     @exclusivity(unchecked) private var ids = NodeIndex()
     /// Operator counts of nodes already counted by ``operatorCount(_:)``.
     @exclusivity(unchecked) var operatorCounts: [ExprID: Int] = [:]
+    /// The evaluation cost of each node by itself, once computed (see ``flops(of:)``).
+    @exclusivity(unchecked) var ownFlopsByNode: [Double?] = []
+    /// The expression of each product term already written by ``expression(of:)-(ProductTerm)``.
+    @exclusivity(unchecked) var termExpressions: [ProductTerm: ExprID] = [:]
     /// Trees of nodes already converted by ``expression(_:)``.
     @exclusivity(unchecked) private var trees: [MatrixExpr?] = []
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
@@ -144,12 +148,29 @@ final class ExpressionTable {
         return id
     }
 
+    /// `a*b` as written, except that a power of a matrix next to a power of the same matrix
+    /// joins it (`A*A*A` is `A^3`, `B*A*A^2` is `B*A^3`): one step per factor, so a chain
+    /// of thousands of `A`s is one node rather than a product the later passes walk.
+    private func internProduct(_ a: ExprID, _ b: ExprID) -> ExprID {
+        guard !shape(b).isScalar, let (base, right) = powerOfOne(b) else { return intern(.multiply(a, b)) }
+        if let (other, left) = powerOfOne(a), other == base {
+            return matrixPower(base, left + right)
+        }
+        if case .multiply(let rest, let last) = self[a], !shape(a).isScalar,
+           let (other, left) = powerOfOne(last), other == base
+        {
+            return internProduct(rest, matrixPower(base, left + right))
+        }
+        return intern(.multiply(a, b))
+    }
+
     /// Interns a whole expression tree, bottom-up, as written (no simplification: the
-    /// user's input keeps its form), with three exceptions: `x - x` is zero; an all-ones operand of a sum that
-    /// broadcasts is the number 1 (`ones(m) - y` is `1 - y`), as derived expressions write it,
-    /// so that the two are one node; and `vec` moves out of sums and entry-wise functions
-    /// (`vec(X) - vec(Y)` is `vec(X - Y)`, `exp(vec(X))` is `vec(exp(X))`), where index
-    /// notation can open it. The tree is a checked one: `diag(·)` is read by the
+    /// user's input keeps its form), with four exceptions: `x - x` is zero; an all-ones
+    /// operand of a sum that broadcasts is the number 1 (`ones(m) - y` is `1 - y`), as derived
+    /// expressions write it, so that the two are one node; `vec` moves out of sums and
+    /// entry-wise functions (`vec(X) - vec(Y)` is `vec(X - Y)`, `exp(vec(X))` is
+    /// `vec(exp(X))`), where index notation can open it; and neighbouring powers of one
+    /// matrix join (``internProduct(_:_:)``). The tree is a checked one: `diag(·)` is read by the
     /// shape of its argument, and it has no size-less constant.
     func intern(tree expr: MatrixExpr) -> ExprID {
         switch expr {
@@ -166,7 +187,7 @@ final class ExpressionTable {
             if let (x, y) = vecOperands(left, right) { return intern(.apply(.vec, intern(.subtract(x, y)))) }
             return intern(.subtract(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .negate(let a): return intern(.negate(intern(tree: a)))
-        case .multiply(let a, let b): return intern(.multiply(intern(tree: a), intern(tree: b)))
+        case .multiply(let a, let b): return internProduct(intern(tree: a), intern(tree: b))
         case .hadamard(let a, let b): return intern(.hadamard(intern(tree: a), intern(tree: b)))
         case .elementwiseDivide(let a, let b): return intern(.elementwiseDivide(intern(tree: a), intern(tree: b)))
         case .divide(let a, let b): return intern(.divide(intern(tree: a), intern(tree: b)))

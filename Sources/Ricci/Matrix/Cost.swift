@@ -21,15 +21,29 @@ extension ExpressionTable {
     /// The flops of evaluating all of `roots`, each distinct sub-expression once (see
     /// ``MatrixExpr/flops(in:)`` for the cost model).
     func flops(of roots: [ExprID]) -> Double {
-        var seen = Set<ExprID>()
+        // Node numbers are dense: a flag per node is cheaper than a set; each node's own
+        // cost is remembered (the simplifier asks for the same nodes many times).
+        var seen = [Bool](repeating: false, count: nodes.count)
         var total = 0.0
         var stack = roots
         while let id = stack.popLast() {
-            guard seen.insert(id).inserted else { continue }
-            stack += self[id].children
-            total += ownFlops(id)
+            guard !seen[Int(id.raw)] else { continue }
+            seen[Int(id.raw)] = true
+            stack.append(contentsOf: self[id].children)
+            total += rememberedOwnFlops(id)
         }
         return total
+    }
+
+    /// ``ownFlops(_:)``, computed once per node.
+    private func rememberedOwnFlops(_ id: ExprID) -> Double {
+        if Int(id.raw) < ownFlopsByNode.count, let known = ownFlopsByNode[Int(id.raw)] { return known }
+        let value = ownFlops(id)
+        if ownFlopsByNode.count < nodes.count {
+            ownFlopsByNode.append(contentsOf: repeatElement(nil, count: nodes.count - ownFlopsByNode.count))
+        }
+        ownFlopsByNode[Int(id.raw)] = value
+        return value
     }
 
     /// The flops of the node itself, its operands being given.

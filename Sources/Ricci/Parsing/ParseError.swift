@@ -42,6 +42,8 @@ public struct ParseError: RicciError, Hashable {
         case invalidAxis(function: String, found: String)
         /// Deeper nesting than ``Parser/maximumDepth``.
         case nestedTooDeeply(limit: Int)
+        /// A tree taller than ``Parser/maximumHeight`` (a chain of that many operators).
+        case tooLong(limit: Int)
     }
 
     /// What went wrong.
@@ -95,7 +97,9 @@ public struct ParseError: RicciError, Hashable {
         case .invalidAxis(let function, let found):
             return "the axis '\(found)' in \(function)(X, d) must be 1 (down the columns) or 2 (along the rows)"
         case .nestedTooDeeply(let limit):
-            return "expression nested too deeply (more than \(limit) levels)"
+            return "expression nested too deeply (more than \(limit) levels of parentheses, calls or signs)"
+        case .tooLong(let limit):
+            return "expression too long (a chain of more than \(limit) operations)"
         }
     }
 
@@ -204,5 +208,10 @@ public struct ParseError: RicciError, Hashable {
     /// Nesting beyond the limit.
     static func nestedTooDeeply(limit: Int, at range: SourceRange) -> ParseError {
         .init(.nestedTooDeeply(limit: limit), at: range)
+    }
+
+    /// A chain beyond the limit.
+    static func tooLong(limit: Int, at range: SourceRange) -> ParseError {
+        .init(.tooLong(limit: limit), at: range)
     }
 }

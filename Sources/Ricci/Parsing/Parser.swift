@@ -64,10 +64,15 @@ public struct ParsedExpression: Hashable, Sendable {
 ///   (`1/2`, `-1/2/3`, `(1/2)/3`); dividing a number by the literal zero is an error;
 /// - `ones(m)` is `.ones(m, 1)`; everything else is kept as written, left-associative.
 public enum Parser {
-    /// The deepest nesting accepted: of parentheses, calls and unary minus signs while
-    /// parsing, and of the resulting tree. Deeper input is a ``ParseError`` rather than a
-    /// stack overflow here or in a later pass that recurses over the tree.
+    /// The deepest nesting accepted, of parentheses, calls and unary minus signs: deeper
+    /// input is a ``ParseError`` rather than a stack overflow here.
     public static let maximumDepth = 256
+
+    /// The tallest tree accepted. A flat chain of operators (`a + b + … + z`, a product of many
+    /// factors) is not nesting, but its left-associative tree is as tall as the chain is long,
+    /// and later passes recurse over trees: chains up to this length are accepted (the command
+    /// line runs on a thread with a stack for them), longer ones are a ``ParseError``.
+    public static let maximumHeight = 20_000
 
     /// Parses `text` as an expression; `functions` are the declared functions (`sigma` →
     /// element-wise, `lambda` → scalar). Throws ``ParseError`` pointing at the problem.
@@ -246,8 +251,8 @@ struct ExpressionParser {
     {
         var height = 1
         for child in children where child.height >= height { height = child.height + 1 }
-        guard height <= Parser.maximumDepth else {
-            throw ParseError.nestedTooDeeply(limit: Parser.maximumDepth, at: range)
+        guard height <= Parser.maximumHeight else {
+            throw ParseError.tooLong(limit: Parser.maximumHeight, at: range)
         }
         return SyntaxNode(expression: expression, range: range, children: children, height: height)
     }

@@ -41,10 +41,37 @@ final class MatrixSimplifier {
     /// Where the time of simplification goes, when it is wanted.
     let profile: StageProfile?
 
-    /// A simplifier over `table` allowed `budget` rule applications.
-    init(table: ExpressionTable, budget: Int = 256, recording: Bool = false, profile: StageProfile? = nil) {
+    /// Sums already simplified, with their results: the factoring rules simplify the same
+    /// groups of terms again and again (each candidate factor, at every pass of the driver),
+    /// and a sum's simplified form depends on the sum alone.
+    @exclusivity(unchecked) private var simplified: [SimplifiedKey: ExprID] = [:]
+
+    /// How many transposed sums (of collect-transposes) are being simplified around the
+    /// current one.
+    @exclusivity(unchecked) private var withinTransposedSum = 0
+
+    /// What a simplification depends on.
+    private struct SimplifiedKey: Hashable {
+        let sum: SumForm
+        let shape: Shape
+        let collectingTransposes: Bool
+    }
+
+    /// Trial factorings left: each group of terms that a factoring rule weighs (simplifying
+    /// what is left and comparing costs) spends one. A rule application is cheap, but the
+    /// weighing is not, and a sum of many long products offers more groups than are worth
+    /// weighing: past this budget the factoring rules stop looking, so that the work stays
+    /// bounded (about linear in the size of the result), and the result is right all the
+    /// same, perhaps not minimal.
+    @exclusivity(unchecked) private(set) var trialBudget: Int
+
+    /// A simplifier over `table` allowed `budget` rule applications and `trials` weighings of
+    /// a factoring.
+    init(table: ExpressionTable, budget: Int = 256, trials: Int = 160, recording: Bool = false,
+         profile: StageProfile? = nil) {
         self.table = table
         self.budget = budget
+        self.trialBudget = trials
         self.recording = recording
         self.profile = profile
     }
@@ -76,6 +103,17 @@ final class MatrixSimplifier {
     }
 
     private func simplify(_ sum: SumForm, shape: Shape, collectingTransposes: Bool) -> ExprID {
+        // A recording simplifier records every step, so it does not reuse results.
+        let key = SimplifiedKey(sum: sum, shape: shape, collectingTransposes: collectingTransposes)
+        if !recording, let known = simplified[key] { return known }
+        let result = simplifyAnew(sum, shape: shape, collectingTransposes: collectingTransposes)
+        if !recording { simplified[key] = result }
+        return result
+    }
+
+    private func simplifyAnew(_ sum: SumForm, shape: Shape, collectingTransposes: Bool) -> ExprID {
+        // Simplifying a nested sum is itself a trial of the factorings around it.
+        if trialBudget > 0 { trialBudget -= 1 }
         var current = sum.map(normalized)
         rewriting: while true {
             for rule in Self.rules {
@@ -101,7 +139,11 @@ final class MatrixSimplifier {
         // collect-transposes: Σ tₖ = (Σ tₖ')' — kept when the transposed sum is shorter,
         // as `(X*B + B*X)'` is shorter than `B'*X' + X'*B'`.
         let transposedSum = current.map(table.transposed)
+        // The transposed sum's own nested sums are not tried transposed again: that would
+        // double the work at every level of nesting.
+        withinTransposedSum += 1
         let inner = simplify(transposedSum, shape: shape.transposed, collectingTransposes: false)
+        withinTransposedSum -= 1
         let collected = table.transpose(inner)
         guard table.operatorCount(collected) < table.operatorCount(written) else { return written }
         if recording {
@@ -174,7 +216,7 @@ final class MatrixSimplifier {
     /// `pull-common-scalar`: `s A + s B = s (A + B)` for a scalar factor `s` shared by at
     /// least two terms. Shrinks: `s` is written once.
     static let pullCommonScalar = SimplificationRule(name: "pull-common-scalar") { simplifier, sum, shape in
-        guard sum.count >= 2 else { return nil }
+        guard sum.count >= 2, simplifier.trialBudget > 0 else { return nil }
         var counts: [LiftedTerm.ScalarPower: Int] = [:]
         for term in sum { for scalar in Set(term.scalars) { counts[scalar, default: 0] += 1 } }
         // The scalar shared by most terms; among equals, the first in the fixed order.
@@ -195,7 +237,7 @@ final class MatrixSimplifier {
     /// coefficients are all multiples of one number other than 1. Shrinks: the number is
     /// written once.
     static let pullCommonCoefficient = SimplificationRule(name: "pull-common-coefficient") { simplifier, sum, shape in
-        guard sum.count >= 2, let common = commonFactor(sum.map(\.coefficient)), !common.isOne else { return nil }
+        guard sum.count >= 2, simplifier.trialBudget > 0, let common = commonFactor(sum.map(\.coefficient)), !common.isOne else { return nil }
         let inner = sum.map { ProductTerm(coefficient: $0.coefficient / common, scalars: $0.scalars, chain: $0.chain) }
         var factored = simplifier.combined(inner, shape: shape)
         factored.coefficient *= common
@@ -248,6 +290,11 @@ final class MatrixSimplifier {
         for link in candidates {
             let members = sum.indices.filter { !taken[$0] && end(sum[$0]) == link }
             guard members.count >= 2 else { continue }
+            guard trialBudget > 0 else {
+                stopReason = .budgetExhausted
+                break
+            }
+            trialBudget -= 1
             let group = members.map { position -> ProductTerm in
                 var inner = sum[position]
                 if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
@@ -298,7 +345,7 @@ final class MatrixSimplifier {
     /// A sum simplified into one product term: the term itself when the sum collapses to one,
     /// else one link (or scalar) holding the simplified sum.
     func combined(_ sum: SumForm, shape: Shape) -> ProductTerm {
-        let expression = simplify(sum, shape: shape, collectingTransposes: true)
+        let expression = simplify(sum, shape: shape, collectingTransposes: withinTransposedSum == 0)
         let term = table.productTerm(expression)
         return term
     }

@@ -96,7 +96,7 @@ extension ExpressionTable {
             if chain.contains(where: isZero) || zip(chain, chain.dropFirst()).contains(where: annihilates) {
                 return zeros(resultShape)
             }
-            chain = mergingSums(chain)
+            chain = mergingSums(mergingPowers(chain))
             for factor in chain where shape(factor).isScalar { scalars.append(factor) }
             chain.removeAll { shape($0).isScalar }
         }
@@ -136,6 +136,36 @@ extension ExpressionTable {
         return result
     }
 
+    /// The chain with each run of powers of one matrix written as one power
+    /// (`X X X⁻¹ X² = X³`), in one pass: a chain of ten thousand `A`s is `A¹⁰⁰⁰⁰`, not a
+    /// product to order.
+    private func mergingPowers(_ chain: [ExprID]) -> [ExprID] {
+        var result: [ExprID] = []
+        result.reserveCapacity(chain.count)
+        var run: (base: ExprID, exponent: Int)?
+        func closeRun() {
+            guard let (base, exponent) = run else { return }
+            let power = matrixPower(base, exponent)
+            if !isIdentity(power) { result.append(power) }
+            run = nil
+        }
+        for factor in chain {
+            if let (base, exponent) = powerOfOne(factor) {
+                if let current = run, current.base == base {
+                    run = (base, current.exponent + exponent)
+                    continue
+                }
+                closeRun()
+                run = (base, exponent)
+            } else {
+                closeRun()
+                result.append(factor)
+            }
+        }
+        closeRun()
+        return result.isEmpty ? [identity(shape(chain[0]).rows)] : result
+    }
+
     /// The longest chain ordered by dynamic programming (which is cubic in the length);
     /// longer ones follow a linear rule.
     static let longestOptimizedChain = 16
@@ -159,14 +189,22 @@ extension ExpressionTable {
         for factor in chain { sizes.append(Self.costSize(shape(factor).columns)) }
         // cost[start * count + end] and split[…]: the cheapest cost of, and the last split
         // in, the sub-chain from start to end (flat tables: one allocation each).
+        if count > Self.longestOptimizedChain {
+            // Linear: one pass builds the chain from the end it is evaluated from.
+            let rightToLeft = sizes[count] == 1 && sizes[0] != 1
+            if rightToLeft {
+                var result = chain[count - 1]
+                for position in stride(from: count - 2, through: 1, by: -1) { result = multiply(chain[position], result) }
+                let first = leading.map { multiply($0, chain[0]) } ?? chain[0]
+                return multiply(first, result)
+            }
+            var result = leading.map { multiply($0, chain[0]) } ?? chain[0]
+            for factor in chain.dropFirst() { result = multiply(result, factor) }
+            return result
+        }
         var cost = Array(repeating: 0, count: count * count)
         var split = Array(repeating: 0, count: count * count)
-        if count > Self.longestOptimizedChain {
-            let rightToLeft = sizes[count] == 1 && sizes[0] != 1
-            for start in 0..<count {
-                for end in start..<count { split[start * count + end] = rightToLeft ? start : end - 1 }
-            }
-        } else {
+        do {
             for length in 2...count {
                 for start in 0...(count - length) {
                     let end = start + length - 1

@@ -89,6 +89,14 @@ extension ExpressionTable {
     /// The term as an expression: coefficient and scalars in front, the chain in its
     /// cheapest order, one division by the scalars with negative exponents.
     func expression(of term: ProductTerm) -> ExprID {
+        if let known = termExpressions[term] { return known }
+        let written = writtenExpression(of: term)
+        termExpressions[term] = written
+        return written
+    }
+
+    /// ``expression(of:)-(ProductTerm)`` without the memo.
+    private func writtenExpression(of term: ProductTerm) -> ExprID {
         var factors = [number(term.coefficient)]
         var denominators: [ExprID] = []
         for scalar in term.scalars {
