@@ -15,9 +15,18 @@ enum DiffCommand {
             : try Ricci.derivative(of: checked, withRespectTo: variable, recordingSteps: options.steps)
         // Every result is checked before it is shown: one that fails is a bug, never output.
         let verification = derivative.verify()
+        func line(_ label: String, _ text: String) -> String {
+            label + String(repeating: " ", count: max(1, 13 - label.count)) + text
+        }
         if verification.verdict == .failed {
-            throw DifferentiationError(
+            let error = DifferentiationError(
                 because: "its result failed verification (\(verification.detail)); this is a bug in Ricci")
+            guard options.steps else { throw error }
+            // The derivation that went wrong, for the report: on the error stream, never as output.
+            let steps = derivative.steps.map { line($0.label, $0.text) }.joined(separator: "\n")
+            return CommandResult(
+                output: "", error: error.rendered(source: text) + "\n\nthe derivation that failed:\n" + steps + "\n",
+                status: error.category.exitStatus)
         }
         var output: String
         switch options.format {
@@ -37,9 +46,6 @@ enum DiffCommand {
         }
         if options.steps && options.format != .json {
             // The derivation first, the answer in the chosen notation last.
-            func line(_ label: String, _ text: String) -> String {
-                label + String(repeating: " ", count: max(1, 13 - label.count)) + text
-            }
             let lines = derivative.steps.map { line($0.label, $0.text) }
                 + [line("verified", "\(verification.verdict.rawValue) (\(verification.detail))")]
             output = (lines + ["", output]).joined(separator: "\n")

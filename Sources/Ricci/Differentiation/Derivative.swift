@@ -217,7 +217,8 @@ struct Differentiator {
             trace.record("input", PlainPrinter.print(expression))
             let indices = context.freshIndices(for: root)
             trace.record("index form", context.indexText("f", context.summands(root).map { summand in
-                var term = context.lower(summand.id, indices)
+                // A summand that broadcasts (`alpha - u'*ones(k,n)`) has fewer indices.
+                var term = context.lower(summand.id, context.broadcastSlots(summand.id, in: root, indices))
                 term.coefficient *= summand.sign
                 return term
             }, free: indices))

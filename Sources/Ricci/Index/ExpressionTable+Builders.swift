@@ -15,6 +15,17 @@ extension ExpressionTable {
         shape.isScalar ? number(.one) : intern(.ones(shape.rows, shape.columns))
     }
 
+    /// `a` broadcast to `target` (a shape `a`'s broadcasts to) as a person writes it: a scalar
+    /// times `ones`, a column `v 𝟏ᵀ`, a row `𝟏 r`; `a` itself when the shapes agree.
+    func stretched(_ a: ExprID, to target: Shape) -> ExprID {
+        let own = shape(a)
+        if own == target { return a }
+        if own.isScalar { return multiply(a, ones(target)) }
+        if own.columns.isOne, !target.columns.isOne { return multiply(a, ones(Shape(.fixed(1), target.columns))) }
+        if own.rows.isOne, !target.rows.isOne { return multiply(ones(Shape(target.rows, .fixed(1))), a) }
+        return a
+    }
+
     /// `zeros` shaped like `shape` (the number 0 for a scalar).
     func zeros(_ shape: Shape) -> ExprID {
         shape.isScalar ? number(.zero) : intern(.zeros(shape.rows, shape.columns))
@@ -52,11 +63,17 @@ extension ExpressionTable {
         }
     }
 
-    /// `a'`, with `(a')' = a`, `s' = s` for scalars, `S' = S` for symmetric `S`, and the
+    /// `a'`, with `(a')' = a`, `f(a')' = f(a)` for an entry-wise `f`, `s' = s` for scalars, `S' = S` for symmetric `S`, and the
     /// transposes of `sum(M, 2)` and `sum(M, 1)` written as the other sum of `M'` (so that a
     /// transpose stays outside: `sum(M, 1)'`, not `sum(M', 2)`).
     func transpose(_ a: ExprID) -> ExprID {
         if case .transpose(let inner) = self[a] { return inner }
+        // f(Xᵀ)ᵀ = f(X) for an entry-wise f: the two transposes cancel.
+        if case .apply(let function, let argument) = self[a], function.isElementwise,
+           case .transpose(let inner) = self[argument]
+        {
+            return apply(function, inner)
+        }
         if isSymmetric(a) { return a }
         if case .zeros(let m, let n) = self[a] { return zeros(Shape(n, m)) }
         return intern(.transpose(a))

@@ -8,6 +8,13 @@ private struct Monomial: Hashable {
 
     static let one = Monomial(powers: [:])
 
+    /// A total order: by the sorted atoms, then by their exponents in that order.
+    func precedes(_ other: Monomial) -> Bool {
+        let (atoms, otherAtoms) = (powers.keys.sorted(), other.powers.keys.sorted())
+        if atoms != otherAtoms { return atoms.lexicographicallyPrecedes(otherAtoms) }
+        return atoms.map { powers[$0]! }.lexicographicallyPrecedes(atoms.map { other.powers[$0]! })
+    }
+
     func times(_ other: Monomial) -> Monomial {
         var powers = self.powers
         for (atom, exponent) in other.powers {
@@ -39,10 +46,12 @@ extension MatrixSimplifier {
             }
         }
         total = total.filter { !$0.value.isZero }
-        // Monomials in a fixed order: by their atoms.
-        let monomials = total.keys.sorted { $0.powers.keys.sorted().lexicographicallyPrecedes($1.powers.keys.sorted()) }
+        // Monomials in a fixed order: by their atoms, then by the atoms' exponents (the
+        // dictionary's own order changes from run to run).
+        let monomials = total.keys.sorted { $0.precedes($1) }
         let expanded: SumForm = monomials.map { monomial in
-            let atom = table.entrywiseProduct(monomial, shape: shape)
+            // A monomial of fewer axes than the sum (`u` of `(u + 𝟏ₖₓₙ) ⊘ c`) keeps its shape.
+            let atom = table.stretched(table.entrywiseProduct(monomial, shape: shape), to: shape)
             return ProductTerm(coefficient: total[monomial]!, scalars: [], chain: [ExpressionTable.ChainLink(id: atom, transposed: false)])
         }
         let before = table.operatorCount(table.expression(of: sum, shape: shape))
