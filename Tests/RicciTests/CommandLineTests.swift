@@ -46,6 +46,10 @@ import Testing
         (["corpus"], "missing corpus file"),
         (["diff", "x'*y", "--wrt", "x", "--wrt", "y"], "--wrt is given twice (x, then y)"),
         (["functions", "extra"], "ricci functions takes no arguments"),
+        (["diff", "x'*x", "--wrt", "x", "--verify=no"], "--verify takes no value (found --verify=no)"),
+        (["diff", "x'*x", "--wrt", "x", "--steps=yes"], "--steps takes no value"),
+        (["diff", "--(x'*x)", "--wrt", "x"], "is read as an option because it starts with --; to give it as an expression, put -- before it: -- '--(x'\\''*x)'"),
+        (["diff", "x'*x", "--wrt", "x", "--"], "-- must be followed by the argument"),
     ])
     func usageErrorsExitWithOne(arguments: [String], message: String) {
         let result = CommandLineTool.run(arguments)
@@ -160,6 +164,47 @@ import Testing
         #expect(rules.output.contains("rule collect-transposes"))
         let json = ricci("diff", "x'*x", "--wrt", "x", "--steps", "--format", "json")
         #expect(json.output.contains("\"steps\": [{\"step\": \"input\", \"text\": \"x'*x\"}"))
+    }
+
+    /// `--` makes the next argument an expression, whatever it starts with; options follow.
+    @Test func doubleDashMarksTheNextArgumentAsTheExpression() {
+        let result = ricci("diff", "--", "--(x'*x)", "--wrt", "x", "--format", "plain")
+        #expect(result == CommandResult(output: "2*x\n", error: "", status: 0))
+        let before = ricci("diff", "--wrt", "x", "--", "--x", "--format", "plain")
+        #expect(before == CommandResult(output: "I(m)\n", error: "", status: 0))
+    }
+
+    @Test func helpInsideACommandPrintsTheHelp() {
+        #expect(ricci("diff", "x'*x", "--help") == CommandResult(output: CommandLineTool.help, error: "", status: 0))
+    }
+
+    /// Input of several lines gets its line, with the number and the column, and the caret.
+    @Test func caretsUnderMultilineInput() {
+        let result = ricci("diff", "x'*x +\n  (x'*$)", "--wrt", "x")
+        #expect(result.status == 2)
+        #expect(result.error == "error: unknown character '$' (U+24)\n  line 2, column 7:\n    (x'*$)\n        ^\n")
+    }
+
+    /// Control characters show as their symbols, one column each, so the caret stays in place.
+    @Test func caretsUnderInputWithControlCharacters() {
+        let tab = ricci("diff", "x\t+ $", "--wrt", "x")
+        #expect(tab.error == "error: unknown character '$' (U+24)\n  x␉+ $\n      ^\n")
+        let control = ricci("diff", "x +\u{01} y", "--wrt", "x")
+        #expect(control.error == "error: unknown character '␁' (U+1)\n  x +␁ y\n     ^\n")
+    }
+
+    /// A long line shows the part around the place, cut with an ellipsis.
+    @Test func caretsUnderALongLine() {
+        let input = Array(repeating: "x", count: 200).joined(separator: " + ") + " + $"
+        let result = ricci("diff", input, "--wrt", "x")
+        let lines = result.error.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("  …") && lines[1].count <= SourceExcerpt.width + 4)
+        let caret = try? #require(lines[2].firstIndex(of: "^"))
+        let dollar = try? #require(lines[1].firstIndex(of: "$"))
+        if let caret, let dollar {
+            #expect(lines[2].distance(from: lines[2].startIndex, to: caret) == lines[1].distance(from: lines[1].startIndex, to: dollar))
+        }
     }
 
     @Test func expressionsStartingWithAMinusAreNotOptions() {

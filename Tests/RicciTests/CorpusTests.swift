@@ -58,4 +58,43 @@ import Testing
         #expect(result.output.hasSuffix("0 passed, 1 failed\n"))
         #expect(CommandLineTool.run(["corpus", "/nonexistent/corpus.json"]).status == 2)
     }
+
+    /// A malformed corpus file is bad input (exit 2) with the file, line and column of the problem.
+    @Test(arguments: [
+        ("\u{FEFF}{\"cases\": []}", "1:1: the file starts with a byte-order mark"),
+        ("""
+            {"cases": [
+             {"id": "a", "kind": "gradient", "vars": {"x": ["n"]}, "expr": "x'*x", "wrt": "x", "expected": "2*x"},
+             {"id": "a", "kind": "gradient", "vars": {"x": ["n"]}, "expr": "x'*x", "wrt": "x", "expected": "2*x"}
+            ]}
+            """, "3:2: case #2 has the id \"a\" of an earlier case (line 2, column 2)"),
+        ("""
+            {"cases": [
+             {"id": "b", "kind": "gradient", "vars": {"x": ["n"]}, "wrt": "x", "expected": "2*x"}
+            ]}
+            """, "2:2: case b has no \"expr\""),
+        ("{\"cases\": [{\"id\": \"a\", \"kind\": \"gradient\", \"kind\": \"x\"}]}", "1:44: the key \"kind\" appears twice"),
+        ("{\"cases\": [{\"id\": \"c\", \"kind\": \"gradient\", \"vars\": {\"x\": [\"n\"]}, \"expr\": \"x\", \"wrt\": 3, \"expected\": \"1\"}]}",
+         "case c: \"wrt\" must be a string"),
+        ("{\"cases\": [3]}", "1:12: case #1 is not an object"),
+        ("{\"cases\": [{\"id\": \"d\",}]}", "1:23: expected a key in double quotes, found '}'"),
+        ("{\"cases\": [", "1:12: expected a value, found the end of the file"),
+    ])
+    func malformedCorpusFilesPointAtTheProblem(text: String, message: String) throws {
+        let path = NSTemporaryDirectory() + "/ricci-malformed-\(abs(message.hashValue)).json"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let result = CommandLineTool.run(["corpus", path])
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty)
+        #expect(result.error.hasPrefix("error: \(path):"), "\(result.error)")
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
+    @Test func invalidUTF8InACorpusIsBadInput() throws {
+        let path = NSTemporaryDirectory() + "/ricci-invalid-utf8.json"
+        try Data([UInt8]("{\"cases\": [{\"id\": \"".utf8) + [0xFF] + [UInt8]("\"}]}".utf8)).write(to: URL(fileURLWithPath: path))
+        let result = CommandLineTool.run(["corpus", path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("not valid UTF-8"))
+    }
 }

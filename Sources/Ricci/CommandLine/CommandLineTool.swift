@@ -63,6 +63,9 @@ public enum CommandLineTool {
             case "functions":
                 try Options(rest, allowed: []).requireNoArguments(of: command)
                 return CommandResult(output: FunctionCatalog.text, error: "", status: 0)
+            case _ where rest.contains("--help"):
+                // `ricci diff --help`: the help, whatever else was given.
+                return CommandResult(output: help, error: "", status: 0)
             case "diff", "hessian":
                 let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify", "steps"])
                 source = options.positional.first
@@ -100,6 +103,7 @@ public enum CommandLineTool {
           ricci corpus FILE [--tag T]...            every case of a corpus file (of these categories), checked
           ricci functions                           every built-in function, one line each
           ricci --help | --version
+          An expression that starts with -- follows a -- of its own: ricci diff -- '--(x'*x)' --wrt x
 
         declarations:
           --var X:m,k        an m×k matrix       --var a:m        a column vector

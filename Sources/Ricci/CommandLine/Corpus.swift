@@ -39,31 +39,66 @@ public struct CorpusCase: Sendable, Hashable {
     public var increasing: [String]
 
     /// The cases of a corpus file's JSON text (an object with `cases`, or an array of cases).
+    ///
+    /// - Throws: ``CorpusError`` with the line and column of the problem: text that is not
+    ///   JSON (or starts with a byte-order mark, or repeats a key), a case without a field it
+    ///   needs or with a field of the wrong type, or an id that an earlier case has.
     public static func cases(fromJSON data: Data) throws -> [CorpusCase] {
-        let root = try JSONSerialization.jsonObject(with: data)
-        let list = (root as? [String: Any])?["cases"] ?? root
-        guard let entries = list as? [[String: Any]] else {
-            throw CorpusError(message: "a corpus file holds an object with \"cases\" or an array of cases")
+        let root: LocatedJSON
+        do {
+            root = try JSONReader.read(Array(data))
+        } catch {
+            throw CorpusError(message: error.message, line: error.line, column: error.column)
         }
-        return try entries.enumerated().map { try CorpusCase(json: $1, position: $0) }
+        guard let entries = (root["cases"] ?? root).array else {
+            throw CorpusError(message: "a corpus file holds an object with \"cases\" or an array of cases", at: root)
+        }
+        var firstPlace: [String: LocatedJSON] = [:]
+        return try entries.enumerated().map { position, entry in
+            let corpusCase = try CorpusCase(json: entry, position: position)
+            if let first = firstPlace[corpusCase.id] {
+                throw CorpusError(
+                    message: "case #\(position + 1) has the id \"\(corpusCase.id)\" of an earlier case (\(first.place))",
+                    at: entry)
+            }
+            firstPlace[corpusCase.id] = entry
+            return corpusCase
+        }
     }
 
-    init(json: [String: Any], position: Int) throws {
+    /// The case written as `json`, the `position`-th (from 0) of its file.
+    init(json: LocatedJSON, position: Int) throws {
+        guard json.members != nil else {
+            throw CorpusError(message: "case #\(position + 1) is not an object", at: json)
+        }
+        let name = json["id"]?.string.map { "case \($0)" } ?? "case #\(position + 1)"
         func string(_ key: String) throws -> String {
-            guard let value = json[key] as? String else {
-                throw CorpusError(message: "case \(json["id"] as? String ?? "#\(position + 1)") has no string \"\(key)\"")
+            guard let field = json[key] else { throw CorpusError(message: "\(name) has no \"\(key)\"", at: json) }
+            guard let value = field.string else {
+                throw CorpusError(message: "\(name): \"\(key)\" must be a string", at: field)
             }
             return value
         }
+        func strings(_ key: String) throws -> [String]? {
+            guard let field = json[key] else { return nil }
+            let values = field.array?.compactMap(\.string)
+            guard let values, values.count == field.array?.count else {
+                throw CorpusError(message: "\(name): \"\(key)\" must be an array of strings", at: field)
+            }
+            return values
+        }
         let id = try string("id")
         self.id = id
-        tags = (json["tags"] as? [String]) ?? []
+        tags = try strings("tags") ?? []
         guard let kind = Kind(rawValue: try string("kind")) else {
-            throw CorpusError(message: "case \(id): kind must be gradient, jacobian or hessian")
+            throw CorpusError(message: "\(name): \"kind\" must be gradient, jacobian or hessian", at: json["kind"]!)
         }
         self.kind = kind
         expression = try string("expr")
-        if let list = json["wrt"] as? [String], let first = list.first {
+        if let field = json["wrt"], field.array != nil {
+            guard let list = try strings("wrt"), let first = list.first else {
+                throw CorpusError(message: "\(name): \"wrt\" must name at least one variable", at: field)
+            }
             variables = list
             variable = first
         } else {
@@ -71,44 +106,85 @@ public struct CorpusCase: Sendable, Hashable {
             variables = [variable]
         }
         expected = try string("expected")
-        expectsIndexForm = (json["expected_form"] as? String) == "index"
-        expectedGradient = (json["gradient"] as? String) ?? (json["first"] as? String)
-        let domains = (json["domain"] as? [String: String]) ?? [:]
+        expectsIndexForm = json["expected_form"]?.string == "index"
+        expectedGradient = json["gradient"]?.string ?? json["first"]?.string
+        var domains: [String: String] = [:]
+        if let field = json["domain"] {
+            guard let members = field.members else {
+                throw CorpusError(message: "\(name): \"domain\" must be an object", at: field)
+            }
+            for (variable, domain) in members {
+                guard let text = domain.string, text == "positive" || text == "unit" else {
+                    throw CorpusError(message: "\(name): the domain of \(variable) must be \"positive\" or \"unit\"", at: domain)
+                }
+                domains[variable] = text
+            }
+        }
         positive = Set(domains.filter { $0.value == "positive" }.keys)
         unit = Set(domains.filter { $0.value == "unit" }.keys)
-        increasing = (json["size_order"] as? [String]) ?? []
-        guard let variables = json["vars"] as? [String: Any] else {
-            throw CorpusError(message: "case \(id) has no \"vars\" object")
+        increasing = try strings("size_order") ?? []
+        guard let field = json["vars"] else { throw CorpusError(message: "\(name) has no \"vars\"", at: json) }
+        guard let variables = field.members else {
+            throw CorpusError(message: "\(name): \"vars\" must be an object", at: field)
         }
         var declared: [VariableDeclaration] = []
-        for name in variables.keys.sorted() {
-            let value = variables[name]!
-            let dimensions = (value as? [Any]) ?? ((value as? [String: Any])?["shape"] as? [Any])
-            guard let dimensions, dimensions.count <= 2 else {
-                throw CorpusError(message: "case \(id): variable \(name) needs a shape of at most two dimensions")
+        for (variable, value) in variables.sorted(by: { $0.key < $1.key }) {
+            guard let dimensions = value.array ?? value["shape"]?.array, dimensions.count <= 2 else {
+                throw CorpusError(
+                    message: "\(name): variable \(variable) needs a shape of at most two dimensions", at: value)
             }
             let parsed = try dimensions.map { dimension -> Dimension in
-                if let size = dimension as? Int { return .fixed(size) }
-                if let symbol = dimension as? String { return .named(symbol) }
-                throw CorpusError(message: "case \(id): a dimension of \(name) is neither a name nor an integer")
+                if let size = dimension.integer, size > 0 { return .fixed(size) }
+                if let symbol = dimension.string, !symbol.isEmpty { return .named(symbol) }
+                throw CorpusError(
+                    message: "\(name): a dimension of \(variable) is neither a name nor a positive integer", at: dimension)
             }
             var property: MatrixProperty?
-            if let text = (value as? [String: Any])?["property"] as? String {
-                guard let known = MatrixProperty(rawValue: text) else {
-                    throw CorpusError(message: "case \(id): unknown property \(text) of \(name)")
+            if let field = value["property"] {
+                guard let text = field.string, let known = MatrixProperty(rawValue: text) else {
+                    throw CorpusError(message: "\(name): unknown property of \(variable)", at: field)
                 }
                 property = known
             }
             let shape = Shape(parsed.first ?? .one, parsed.count == 2 ? parsed[1] : .one)
-            declared.append(VariableDeclaration(name: name, shape: shape, property: property))
+            declared.append(VariableDeclaration(name: variable, shape: shape, property: property))
         }
         declarations = Declarations(variables: declared)
     }
 }
 
-/// A corpus file that does not have the expected format (bad input).
+/// A corpus file that does not have the expected format (bad input), with the line and
+/// column of the problem when it is in the file.
 public struct CorpusError: RicciError {
-    public let message: String
+    /// What is wrong, without the place.
+    public let problem: String
+    /// Where in the file (1-based), when the problem has a place.
+    public let line: Int?
+    public let column: Int?
+
+    /// A problem of the file as a whole (it cannot be read).
+    public init(message: String) {
+        problem = message
+        line = nil
+        column = nil
+    }
+
+    /// A problem at a place of the file.
+    public init(message: String, line: Int, column: Int) {
+        problem = message
+        self.line = line
+        self.column = column
+    }
+
+    /// A problem with the value `json`, at the place it starts.
+    init(message: String, at json: LocatedJSON) {
+        self.init(message: message, line: json.line, column: json.column)
+    }
+
+    public var message: String {
+        guard let line, let column else { return problem }
+        return "line \(line), column \(column): \(problem)"
+    }
     public var range: SourceRange? { nil }
     public var category: ErrorCategory { .badInput }
 }

@@ -15,10 +15,10 @@ enum CorpusCommand {
         let cases: [CorpusCase]
         do {
             cases = try CorpusCase.cases(fromJSON: data)
-        } catch let error as RicciError {
-            throw error
-        } catch {
-            throw CorpusError(message: "\(file) is not JSON: \(error.localizedDescription)")
+        } catch let error as CorpusError {
+            // file:line:column, as compilers write it.
+            guard let line = error.line, let column = error.column else { throw error }
+            throw CorpusError(message: "\(file):\(line):\(column): \(error.problem)")
         }
         let selected = tags.isEmpty ? cases : cases.filter { $0.tags.first.map(tags.contains) ?? false }
         guard !selected.isEmpty else {

@@ -1,5 +1,7 @@
 // The options of the `ricci` commands, read from the argument list.
 
+import Foundation
+
 /// The output notation of `ricci diff` and `ricci hessian`.
 public enum OutputFormat: String, Sendable, CaseIterable {
     case pretty, plain, latex, index, numpy, json
@@ -18,18 +20,23 @@ struct Options {
     var steps = false
 
     /// Reads `arguments`. An argument starting with `--` is an option (`--wrt x` or
-    /// `--wrt=x`); anything else, including an expression that starts with a single `-`
-    /// such as `-sum(x)`, is positional; after `--` everything is positional.
+    /// `--wrt=x`; a switch such as `--verify` takes no value); anything else, including an
+    /// expression that starts with a single `-` such as `-sum(x)`, is positional. `--` makes
+    /// the argument after it positional whatever it starts with, so that an expression
+    /// beginning with `--` can be given (`ricci diff -- --(x'*x) --wrt x`); the options
+    /// after it are read as usual.
     init(_ arguments: [String], allowed: Set<String>) throws {
         var remaining = arguments[...]
-        var onlyPositional = false
         while let argument = remaining.popFirst() {
-            guard !onlyPositional, argument.hasPrefix("--") else {
+            guard argument.hasPrefix("--") else {
                 positional.append(argument)
                 continue
             }
             if argument == "--" {
-                onlyPositional = true
+                guard let next = remaining.popFirst() else {
+                    throw UsageError("-- must be followed by the argument it marks as an expression")
+                }
+                positional.append(next)
                 continue
             }
             var name = String(argument.dropFirst(2))
@@ -39,7 +46,16 @@ struct Options {
                 name = String(name[..<equals])
             }
             guard allowed.contains(name) else {
+                // `--(x'*x)` is an expression that starts with two signs, not a misspelt option.
+                if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+                    throw UsageError(
+                        "\(argument) is read as an option because it starts with --; to give it as an expression, "
+                            + "put -- before it: -- \(Self.shellQuoted(argument))")
+                }
                 throw UsageError("unknown option --\(name) (see ricci --help)")
+            }
+            if Self.switches.contains(name), let inlineValue {
+                throw UsageError("--\(name) takes no value (found --\(name)=\(inlineValue)): give --\(name) or leave it out")
             }
             func value() throws -> String {
                 if let inlineValue { return inlineValue }
@@ -70,6 +86,14 @@ struct Options {
             default: throw UsageError("unknown option --\(name) (see ricci --help)")
             }
         }
+    }
+
+    /// The options that are switches: present or absent, never given a value.
+    static let switches: Set<String> = ["verify", "steps"]
+
+    /// `text` quoted for a POSIX shell: `'--(x'\''*x)'`.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The one positional argument a command takes, named `what` in the error.

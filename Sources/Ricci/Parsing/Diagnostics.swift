@@ -65,15 +65,75 @@ extension RicciError {
     ///   tr((X*W - Y)*(X*W - Y)')
     ///       ^^^
     /// ```
+    ///
+    /// Input of several lines shows the line of the range, with its number; control
+    /// characters show as their visible symbols (`␉`, `␀`), one column each, so the caret
+    /// stays under its place; a line longer than ``SourceExcerpt/width`` shows the part around
+    /// the range, cut with `…`.
     public func rendered(source: String?) -> String {
         var text = "error: " + message
-        if let range, let source, !source.contains("\n") {
-            let width = max(1, range.upperBound - range.lowerBound)
-            text += "\n  " + source + "\n  "
-                + String(repeating: " ", count: range.lowerBound)
-                + String(repeating: "^", count: width)
+        if let range, let source, let excerpt = SourceExcerpt(source, range) {
+            text += excerpt.text
         }
         return text
+    }
+}
+
+/// The line of the input an error points at, made printable, with the carets under it.
+struct SourceExcerpt {
+    /// The widest excerpt of a line shown, in characters.
+    static let width = 100
+
+    /// The excerpt and the carets, each line indented by two spaces, starting with a newline.
+    let text: String
+
+    /// The excerpt of `source` around `range`; `nil` when the range lies outside it.
+    init?(_ source: String, _ range: SourceRange) {
+        let characters = Array(source)
+        guard range.lowerBound <= characters.count else { return nil }
+        // The line holding the start of the range.
+        var lineStart = 0
+        var lineNumber = 1
+        for (offset, character) in characters.enumerated() where offset < range.lowerBound && character.isNewline {
+            lineStart = offset + 1
+            lineNumber += 1
+        }
+        var lineEnd = lineStart
+        while lineEnd < characters.count, !characters[lineEnd].isNewline { lineEnd += 1 }
+        let isMultiline = characters.contains(where: \.isNewline)
+        var start = range.lowerBound
+        var end = min(max(range.upperBound, range.lowerBound + 1), max(lineEnd, range.lowerBound + 1))
+        // A long line: a window around the range.
+        var shownStart = lineStart
+        var shownEnd = lineEnd
+        if lineEnd - lineStart > Self.width {
+            shownStart = max(lineStart, min(start - Self.width / 3, lineEnd - Self.width))
+            shownEnd = min(lineEnd, shownStart + Self.width)
+            start = min(start, shownEnd)
+            end = min(end, max(shownEnd, start + 1))
+        }
+        var line = shownStart > lineStart ? "…" : ""
+        let offset = line.count - shownStart
+        line += characters[shownStart..<shownEnd].map(Self.printable).joined()
+        if shownEnd < lineEnd { line += "…" }
+        let prefix = isMultiline ? "line \(lineNumber), column \(range.lowerBound - lineStart + 1):\n  " : ""
+        text = "\n  " + prefix + line + "\n  "
+            + String(repeating: " ", count: start + offset)
+            + String(repeating: "^", count: max(1, end - start))
+    }
+
+    /// A character as one visible column: a control character as its control picture
+    /// (`␀`…`␟`, `␡`), anything else as itself.
+    static func printable(_ character: Character) -> String {
+        guard character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first else {
+            return String(character)
+        }
+        switch scalar.value {
+        case 0..<0x20: return String(Character(Unicode.Scalar(0x2400 + scalar.value)!))
+        case 0x7F: return "␡"
+        case 0x80..<0xA0: return "�"
+        default: return String(character)
+        }
     }
 }
 

@@ -75,7 +75,7 @@ public struct ParseError: RicciError, Hashable {
             let codes = character.unicodeScalars
                 .map { "U+" + String($0.value, radix: 16, uppercase: true) }
                 .joined(separator: " ")
-            return "unknown character '\(character)' (\(codes))"
+            return "unknown character '\(SourceExcerpt.printable(character))' (\(codes))"
         case .numberTooLarge(let text):
             return "number \(text) is too large or too precise to be represented exactly"
         case .divisionByZero:

@@ -67,7 +67,7 @@ final class MatrixSimplifier {
 
     /// A simplifier over `table` allowed `budget` rule applications and `trials` weighings of
     /// a factoring.
-    init(table: ExpressionTable, budget: Int = 256, trials: Int = 160, recording: Bool = false,
+    init(table: ExpressionTable, budget: Int = 256, trials: Int = 48, recording: Bool = false,
          profile: StageProfile? = nil) {
         self.table = table
         self.budget = budget
