@@ -112,9 +112,41 @@ public struct ProblemGenerator {
         if usesSigma { functions.append("sigma:elementwise") }
         if usesLambda { functions.append("lambda:scalar") }
         return Problem(
-            seed: seed, text: PlainPrinter.print(expression), variables: declared, functions: functions,
+            seed: seed, text: respelled(PlainPrinter.print(expression)), variables: declared, functions: functions,
             variable: variable, isHessian: isHessian && !candidates.isEmpty, constructs: constructs,
             operatorCount: expression.operatorCount)
+    }
+
+    /// One problem in three is written with the other spellings of the language: a
+    /// transpose as `^T` or `ᵀ` (each one drawn on its own), `trace` for `tr`, `eye` for `I`.
+    /// (The generator draws from part 1 and 2 of the language; these are its synonyms.)
+    private mutating func respelled(_ text: String) -> String {
+        guard random.nextInteger(below: 3) == 0 else { return text }
+        var result = ""
+        var previous: Character = " "
+        var rest = Substring(text)
+        while let character = rest.first {
+            // `sigma'(x)` is a declared function's derivative, not a transpose.
+            if character == "'", rest.dropFirst().first != "(" {
+                let spelling = pick(["'", "^T", "ᵀ"])
+                if spelling != "'" { constructs.insert("spelling \(spelling)") }
+                result += spelling
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("tr("), !previous.isLetter, random.nextInteger(below: 2) == 0 {
+                constructs.insert("spelling trace")
+                result += "trace("
+                rest = rest.dropFirst(3)
+            } else if rest.hasPrefix("I("), !previous.isLetter, random.nextInteger(below: 2) == 0 {
+                constructs.insert("spelling eye")
+                result += "eye("
+                rest = rest.dropFirst(2)
+            } else {
+                result.append(character)
+                rest = rest.dropFirst()
+            }
+            previous = result.last ?? " "
+        }
+        return result
     }
 
     // MARK: Random choices

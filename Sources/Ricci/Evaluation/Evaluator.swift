@@ -39,54 +39,61 @@ public struct Evaluator: Sendable {
     /// - Throws: ``EvaluationError`` for an unknown variable or dimension, shapes that do not
     ///   fit an operation, or a value too large to allocate.
     public func evaluate(_ expr: MatrixExpr) throws -> Tensor {
+        try evaluateNode(expr, expr.children.map(evaluate))
+    }
+
+    /// The value of the node `expr` whose children (in the order of ``MatrixExpr/children``)
+    /// have the values `operands`: one step of ``evaluate(_:)``, for walks that evaluate each
+    /// distinct sub-expression once.
+    func evaluateNode(_ expr: MatrixExpr, _ operands: [Tensor]) throws -> Tensor {
         switch expr {
         case .number(let value):
             return .scalar(value.doubleValue)
         case .variable(let name):
             return try value(of: name)
-        case .add(let left, let right):
-            return try broadcast("+", evaluate(left), evaluate(right), +)
-        case .subtract(let left, let right):
-            return try broadcast("-", evaluate(left), evaluate(right), -)
-        case .negate(let operand):
-            return try -evaluate(operand)
-        case .multiply(let left, let right):
-            return try product(evaluate(left), evaluate(right))
-        case .hadamard(let left, let right):
-            return try broadcast(".*", evaluate(left), evaluate(right), *)
-        case .elementwiseDivide(let left, let right):
-            return try broadcast("./", evaluate(left), evaluate(right), /)
-        case .divide(let left, let right):
-            let (dividend, divisor) = try (evaluate(left), evaluate(right))
+        case .add:
+            return try broadcast("+", operands[0], operands[1], +)
+        case .subtract:
+            return try broadcast("-", operands[0], operands[1], -)
+        case .negate:
+            return -operands[0]
+        case .multiply:
+            return try product(operands[0], operands[1])
+        case .hadamard:
+            return try broadcast(".*", operands[0], operands[1], *)
+        case .elementwiseDivide:
+            return try broadcast("./", operands[0], operands[1], /)
+        case .divide:
+            let (dividend, divisor) = (operands[0], operands[1])
             guard divisor.isScalarValue else { throw EvaluationError(.notScalar(operation: "/", shape: divisor.shape)) }
             let d = divisor.scalarValue
             return dividend.map { $0 / d }
-        case .power(let base, let exponent):
-            let value = try evaluate(base)
+        case .power(_, let exponent):
+            let value = operands[0]
             if value.isScalarValue { return value.map { Foundation.pow($0, exponent.doubleValue) } }
             guard value.rows == value.columns, exponent.isInteger else {
                 throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
             }
             return value.matrixPower(exponent.numerator)
-        case .elementwisePower(let base, let exponent):
+        case .elementwisePower(_, let exponent):
             let c = exponent.doubleValue
-            return try evaluate(base).map { Foundation.pow($0, c) }
-        case .powerBy(let base, let exponent):
-            let (value, t) = try (evaluate(base), evaluate(exponent))
+            return operands[0].map { Foundation.pow($0, c) }
+        case .powerBy:
+            let (value, t) = (operands[0], operands[1])
             guard value.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: value.shape)) }
             guard t.isScalarValue else { throw EvaluationError(.notScalar(operation: "^", shape: t.shape)) }
             return .scalar(Foundation.pow(value.scalarValue, t.scalarValue))
-        case .elementwisePowerBy(let base, let exponent):
-            let (value, t) = try (evaluate(base), evaluate(exponent))
+        case .elementwisePowerBy:
+            let (value, t) = (operands[0], operands[1])
             guard t.isScalarValue else { throw EvaluationError(.notScalar(operation: ".^", shape: t.shape)) }
             let c = t.scalarValue
             return value.map { Foundation.pow($0, c) }
-        case .transpose(let operand):
-            return try evaluate(operand).transposed
-        case .apply(let function, let argument):
-            return try apply(function, to: evaluate(argument))
-        case .apply2(let function, let left, let right):
-            let (a, b) = try (evaluate(left), evaluate(right))
+        case .transpose:
+            return operands[0].transposed
+        case .apply(let function, _):
+            return try apply(function, to: operands[0])
+        case .apply2(let function, _, _):
+            let (a, b) = (operands[0], operands[1])
             switch function {
             case .maximum:
                 // NaN stays NaN, as NumPy's `maximum`.

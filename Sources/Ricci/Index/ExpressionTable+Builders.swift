@@ -114,12 +114,13 @@ extension ExpressionTable {
 
     /// `(X, k)` when `id` is `X^k` (`(X, 1)` for a square matrix `X` itself, `(X, -1)` for
     /// `inv(X)`); `nil` otherwise.
-    func powerOfOne(_ id: ExprID) -> (ExprID, Int)? {
+    /// With `anySquare`, every other square matrix is its own first power (`(A + B, 1)`).
+    func powerOfOne(_ id: ExprID, anySquare: Bool = false) -> (ExprID, Int)? {
         switch self[id] {
         case .matrixPower(let base, let k): return (base, k)
         case .apply(.inverse, let base): return (base, -1)
         case .variable where shape(id).isSquare: return (id, 1)
-        default: return nil
+        default: return anySquare && shape(id).isSquare && !shape(id).isScalar ? (id, 1) : nil
         }
     }
 

@@ -149,19 +149,66 @@ final class ExpressionTable {
     }
 
     /// `a*b` as written, except that a power of a matrix next to a power of the same matrix
-    /// joins it (`A*A*A` is `A^3`, `B*A*A^2` is `B*A^3`): one step per factor, so a chain
-    /// of thousands of `A`s is one node rather than a product the later passes walk.
+    /// joins it (`A*A*A` is `A^3`, `B*A*A^2` is `B*A^3`), and so do integer powers of one
+    /// scalar (`alpha*alpha` is `alpha^2`): one step per factor, so a chain of thousands of
+    /// `A`s is one node rather than a product the later passes walk.
     private func internProduct(_ a: ExprID, _ b: ExprID) -> ExprID {
-        guard !shape(b).isScalar, let (base, right) = powerOfOne(b) else { return intern(.multiply(a, b)) }
-        if let (other, left) = powerOfOne(a), other == base {
+        if shape(b).isScalar {
+            guard let (base, right) = integerPowerOfScalar(b) else { return intern(.multiply(a, b)) }
+            if let (other, left) = integerPowerOfScalar(a), other == base, !(left + right).isZero {
+                return power(base, left + right)
+            }
+            if case .multiply(let rest, let last) = self[a], let (other, left) = integerPowerOfScalar(last),
+               other == base, !(left + right).isZero
+            {
+                return internProduct(rest, power(base, left + right))
+            }
+            return intern(.multiply(a, b))
+        }
+        // Any square matrix is its own first power here: `(A + B)*(A + B)` is `(A + B)^2`.
+        func ownPower(_ id: ExprID) -> (ExprID, Int)? { powerOfOne(id, anySquare: true) }
+        guard let (base, right) = ownPower(b) else { return intern(.multiply(a, b)) }
+        if let (other, left) = ownPower(a), other == base {
             return matrixPower(base, left + right)
         }
         if case .multiply(let rest, let last) = self[a], !shape(a).isScalar,
-           let (other, left) = powerOfOne(last), other == base
+           let (other, left) = ownPower(last), other == base
         {
             return internProduct(rest, matrixPower(base, left + right))
         }
         return intern(.multiply(a, b))
+    }
+
+    /// The product of `factors` as written, neighbouring powers joined
+    /// (``internProduct(_:_:)``); in a product of scalars alone, which commute, every integer
+    /// power of one scalar joins the first (`alpha*beta*alpha` is `alpha^2*beta`).
+    private func internChain(_ factors: [ExprID]) -> ExprID {
+        var factors = factors
+        if factors.count > 2, factors.allSatisfy({ shape($0).isScalar }) {
+            var totals: [ExprID: Rational] = [:]
+            for factor in factors {
+                if let (base, k) = integerPowerOfScalar(factor) { totals[base, default: .zero] += k }
+            }
+            var placed: Set<ExprID> = []
+            factors = factors.compactMap { factor in
+                guard let (base, _) = integerPowerOfScalar(factor), let total = totals[base], !total.isZero else {
+                    return factor
+                }
+                return placed.insert(base).inserted ? power(base, total) : nil
+            }
+        }
+        return factors.dropFirst().reduce(factors[0]) { internProduct($0, $1) }
+    }
+
+    /// `(s, k)` when `id` is a scalar variable `s` (`k = 1`) or its integer power `s^k`.
+    private func integerPowerOfScalar(_ id: ExprID) -> (ExprID, Rational)? {
+        switch self[id] {
+        case .variable where shape(id).isScalar: return (id, .one)
+        case .power(let base, let k) where k.isInteger && shape(base).isScalar:
+            if case .variable = self[base] { return (base, k) }
+            return nil
+        default: return nil
+        }
     }
 
     /// Interns a whole expression tree, bottom-up, as written (no simplification: the
@@ -187,7 +234,16 @@ final class ExpressionTable {
             if let (x, y) = vecOperands(left, right) { return intern(.apply(.vec, intern(.subtract(x, y)))) }
             return intern(.subtract(broadcastOne(left, with: right), broadcastOne(right, with: left)))
         case .negate(let a): return intern(.negate(intern(tree: a)))
-        case .multiply(let a, let b): return internProduct(intern(tree: a), intern(tree: b))
+        case .multiply:
+            // The factors of the chain (left-associative as parsed), without recursing down it.
+            var rightOperands: [MatrixExpr] = []
+            var leftmost = expr
+            while case .multiply(let left, let right) = leftmost {
+                rightOperands.append(right)
+                leftmost = left
+            }
+            let factors = [intern(tree: leftmost)] + rightOperands.reversed().map { intern(tree: $0) }
+            return internChain(factors)
         case .hadamard(let a, let b): return intern(.hadamard(intern(tree: a), intern(tree: b)))
         case .elementwiseDivide(let a, let b): return intern(.elementwiseDivide(intern(tree: a), intern(tree: b)))
         case .divide(let a, let b): return intern(.divide(intern(tree: a), intern(tree: b)))

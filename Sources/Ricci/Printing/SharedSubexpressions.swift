@@ -59,7 +59,7 @@ struct SubexpressionGraph: Sendable {
     private(set) var operatorCounts: [Int] = []
     /// The length of each node's own text, without its children's.
     private var ownLengths: [Int] = []
-    private var numbers: [MatrixExpr: Int] = [:]
+    private var numbering = StructuralNumbering()
     private(set) var root = 0
 
     init(_ expr: MatrixExpr) {
@@ -84,20 +84,17 @@ struct SubexpressionGraph: Sendable {
         root = numbers[Int(id.raw)]
     }
 
-    /// Numbers `expr` and its sub-expressions, reusing the number of an equal one. A node is
-    /// keyed by its own operator over its children's numbers (placeholders `#0`, `#1`, …), so
-    /// a key hashes in constant time however deep the tree.
+    /// Numbers `expr` and its sub-expressions, reusing the number of an equal one
+    /// (``StructuralNumbering``).
     private mutating func add(_ expr: MatrixExpr) -> Int {
         let childNumbers = expr.children.map { add($0) }
-        let key = expr.replacingChildren(with: childNumbers.map { .variable("#\($0)") })
-        if let known = numbers[key] { return known }
-        let number = nodes.count
+        let (number, isNew) = numbering.number(expr, children: childNumbers)
+        guard isNew else { return number }
         nodes.append(expr)
         children.append(childNumbers)
         operatorCounts.append(expr.children.isEmpty && !expr.isConstructor ? 0
             : 1 + childNumbers.reduce(0) { $0 + operatorCounts[$1] })
         ownLengths.append(expr.ownTextLength)
-        numbers[key] = number
         return number
     }
 
@@ -150,24 +147,4 @@ extension MatrixExpr {
         }
     }
 
-    /// The same node over other children (as many as it has).
-    fileprivate func replacingChildren(with newChildren: [MatrixExpr]) -> MatrixExpr {
-        switch self {
-        case .number, .variable, .identity, .ones, .zeros, .commutation, .sizeless: return self
-        case .add: return .add(newChildren[0], newChildren[1])
-        case .subtract: return .subtract(newChildren[0], newChildren[1])
-        case .negate: return .negate(newChildren[0])
-        case .multiply: return .multiply(newChildren[0], newChildren[1])
-        case .hadamard: return .hadamard(newChildren[0], newChildren[1])
-        case .elementwiseDivide: return .elementwiseDivide(newChildren[0], newChildren[1])
-        case .divide: return .divide(newChildren[0], newChildren[1])
-        case .power(_, let exponent): return .power(newChildren[0], exponent)
-        case .elementwisePower(_, let exponent): return .elementwisePower(newChildren[0], exponent)
-        case .powerBy: return .powerBy(newChildren[0], newChildren[1])
-        case .elementwisePowerBy: return .elementwisePowerBy(newChildren[0], newChildren[1])
-        case .transpose: return .transpose(newChildren[0])
-        case .apply(let function, _): return .apply(function, newChildren[0])
-        case .apply2(let function, _, _): return .apply2(function, newChildren[0], newChildren[1])
-        }
-    }
 }

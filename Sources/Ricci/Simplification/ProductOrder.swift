@@ -137,7 +137,7 @@ extension ExpressionTable {
     }
 
     /// The chain with each run of powers of one matrix written as one power
-    /// (`X X X⁻¹ X² = X³`), in one pass: a chain of ten thousand `A`s is `A¹⁰⁰⁰⁰`, not a
+    /// (`X X X⁻¹ X² = X³`, `(A + B)(A + B) = (A + B)²`), in one pass: a chain of ten thousand `A`s is `A¹⁰⁰⁰⁰`, not a
     /// product to order.
     private func mergingPowers(_ chain: [ExprID]) -> [ExprID] {
         var result: [ExprID] = []
@@ -150,7 +150,7 @@ extension ExpressionTable {
             run = nil
         }
         for factor in chain {
-            if let (base, exponent) = powerOfOne(factor) {
+            if let (base, exponent) = powerOfOne(factor, anySquare: true) {
                 if let current = run, current.base == base {
                     run = (base, current.exponent + exponent)
                     continue

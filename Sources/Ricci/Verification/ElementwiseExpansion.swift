@@ -76,7 +76,9 @@ struct ElementwiseExpansion {
     let evaluator: Evaluator
     /// The variables whose entries become symbols.
     let symbolic: Set<String>
-    private var memo: [MatrixExpr: ScalarMatrix] = [:]
+    /// The entries of each distinct sub-expression expanded so far, by its number.
+    private var memo: [Int: ScalarMatrix] = [:]
+    private var numbering = StructuralNumbering()
 
     /// An expansion into `graph` at the sizes and values of `evaluator`, with the variables
     /// in `symbolic` as symbols.
@@ -117,14 +119,30 @@ struct ElementwiseExpansion {
     ///   that do not fit, values too large), ``ScalarBudgetExceeded`` when the graph outgrows
     ///   its budget or a cofactor expansion would be larger than ``maximumCofactorSize``.
     mutating func expand(_ expr: MatrixExpr) throws -> ScalarMatrix {
-        if let known = memo[expr] { return known }
-        let result = try expandNode(expr)
-        try graph.checkBudget("the element-wise expansion")
-        memo[expr] = result
-        return result
+        try expandNumbered(expr).entries
     }
 
-    private mutating func expandNode(_ expr: MatrixExpr) throws -> ScalarMatrix {
+    /// The structural number of `expr` (``StructuralNumbering``) and its entries: the children
+    /// first, then the node, once per distinct node.
+    private mutating func expandNumbered(_ expr: MatrixExpr) throws -> (number: Int, entries: ScalarMatrix) {
+        var childNumbers: [Int] = []
+        var childEntries: [ScalarMatrix] = []
+        for child in expr.children {
+            let (number, entries) = try expandNumbered(child)
+            childNumbers.append(number)
+            childEntries.append(entries)
+        }
+        let number = numbering.number(expr, children: childNumbers).number
+        if let known = memo[number] { return (number, known) }
+        let result = try expandNode(expr, childEntries)
+        try graph.checkBudget("the element-wise expansion")
+        memo[number] = result
+        return (number, result)
+    }
+
+    /// The entries of the node `expr` whose children's entries are `operands` (in the order of
+    /// ``MatrixExpr/children``).
+    private mutating func expandNode(_ expr: MatrixExpr, _ operands: [ScalarMatrix]) throws -> ScalarMatrix {
         let graph = self.graph
         switch expr {
         case .number(let value):
@@ -133,48 +151,48 @@ struct ElementwiseExpansion {
             if symbolic.contains(name) { return try symbols(of: name) }
             let value = try evaluator.evaluate(expr)
             return ScalarMatrix(rows: value.rows, columns: value.columns, entries: value.scalars.map(graph.number))
-        case .add(let left, let right):
-            return try broadcast("+", expand(left), expand(right)) { graph.sum([$0, $1]) }
-        case .subtract(let left, let right):
-            return try broadcast("-", expand(left), expand(right)) { graph.difference($0, $1) }
-        case .negate(let operand):
-            return try map(expand(operand)) { graph.negate($0) }
-        case .multiply(let left, let right):
-            return try product(expand(left), expand(right))
-        case .hadamard(let left, let right):
-            return try broadcast(".*", expand(left), expand(right)) { graph.product([$0, $1]) }
-        case .elementwiseDivide(let left, let right):
-            return try broadcast("./", expand(left), expand(right)) { graph.quotient($0, $1) }
-        case .divide(let left, let right):
-            let (dividend, divisor) = try (expand(left), expand(right))
+        case .add:
+            return try broadcast("+", operands[0], operands[1]) { graph.sum([$0, $1]) }
+        case .subtract:
+            return try broadcast("-", operands[0], operands[1]) { graph.difference($0, $1) }
+        case .negate:
+            return map(operands[0]) { graph.negate($0) }
+        case .multiply:
+            return try product(operands[0], operands[1])
+        case .hadamard:
+            return try broadcast(".*", operands[0], operands[1]) { graph.product([$0, $1]) }
+        case .elementwiseDivide:
+            return try broadcast("./", operands[0], operands[1]) { graph.quotient($0, $1) }
+        case .divide:
+            let (dividend, divisor) = (operands[0], operands[1])
             guard divisor.isScalar else { throw EvaluationError(.notScalar(operation: "/", shape: divisor.shape)) }
             let reciprocal = graph.power(divisor.entries[0], -1)
             return map(dividend) { graph.product([$0, reciprocal]) }
-        case .power(let base, let exponent):
-            let value = try expand(base)
+        case .power(_, let exponent):
+            let value = operands[0]
             if value.isScalar { return map(value) { graph.power($0, exponent.doubleValue) } }
             guard value.rows == value.columns, exponent.isInteger else {
                 throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
             }
             return try matrixPower(value, exponent.numerator)
-        case .elementwisePower(let base, let exponent):
+        case .elementwisePower(_, let exponent):
             let c = exponent.doubleValue
-            return try map(expand(base)) { graph.power($0, c) }
-        case .powerBy(let base, let exponent), .elementwisePowerBy(let base, let exponent):
+            return map(operands[0]) { graph.power($0, c) }
+        case .powerBy, .elementwisePowerBy:
             // s^t = exp(t log s): the base is positive where t is not an integer.
-            let (value, t) = try (expand(base), expand(exponent))
+            let (value, t) = (operands[0], operands[1])
             guard t.isScalar else { throw EvaluationError(.notScalar(operation: "^", shape: t.shape)) }
             if case .powerBy = expr, !value.isScalar {
                 throw EvaluationError(.notScalar(operation: "^", shape: value.shape))
             }
             return map(value) { graph.apply(.exp, graph.product([t.entries[0], graph.apply(.log, $0)])) }
-        case .transpose(let operand):
-            let a = try expand(operand)
+        case .transpose:
+            let a = operands[0]
             return ScalarMatrix(rows: a.columns, columns: a.rows) { a[$1, $0] }
-        case .apply(let function, let argument):
-            return try apply(function, to: expand(argument))
-        case .apply2(let function, let left, let right):
-            let (a, b) = try (expand(left), expand(right))
+        case .apply(let function, _):
+            return try apply(function, to: operands[0])
+        case .apply2(let function, _, _):
+            let (a, b) = (operands[0], operands[1])
             switch function {
             case .maximum:
                 // max(a, b) = a + relu(b − a), min(a, b) = a − relu(a − b).
@@ -202,7 +220,7 @@ struct ElementwiseExpansion {
         }
     }
 
-    /// `A^k` of a square matrix of scalars: repeated products, `A^0 = I`, `A^-k = (A⁻¹)^k`.
+    /// `A^k` of a square matrix of scalars: products by squaring, `A^0 = I`, `A^-k = (A⁻¹)^k`.
     private mutating func matrixPower(_ a: ScalarMatrix, _ k: Int) throws -> ScalarMatrix {
         let graph = self.graph
         var base = a
@@ -214,9 +232,13 @@ struct ElementwiseExpansion {
                 base = cofactors.inverse()
             }
         }
+        // Square and multiply: about 2 log₂ k products, so that X^3000 is a dozen of them.
         var result = ScalarMatrix(rows: a.rows, columns: a.columns) { $0 == $1 ? graph.one : graph.zero }
-        for _ in 0..<k.magnitude {
-            result = try product(result, base)
+        var remaining = k.magnitude
+        while remaining > 0 {
+            if remaining & 1 == 1 { result = try product(result, base) }
+            remaining >>= 1
+            if remaining > 0 { base = try product(base, base) }
             try graph.checkBudget("the element-wise expansion")
         }
         return result

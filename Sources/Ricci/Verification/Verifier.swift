@@ -564,37 +564,62 @@ struct Verifier {
     /// norm, where no derivative is defined. Forms of the derivative that are right lose
     /// their digits there in one evaluation order and not in another.
     private func degenerateValue(at evaluator: Evaluator) -> String? {
-        var seen = Set<MatrixExpr>()
+        // Each distinct sub-expression is evaluated once, from its children's values (a walk
+        // that evaluated every sub-expression on its own would be quadratic on a long chain).
+        var numbering = StructuralNumbering()
+        var values: [Int: Tensor?] = [:]
+        var checked: Set<[Int]> = []
         var problem: String?
-        func check(_ expr: MatrixExpr, divides: Bool) {
-            guard problem == nil, seen.insert(expr).inserted else { return }
-            if let value = try? evaluator.evaluate(expr) {
+        func walk(_ expr: MatrixExpr, divides: Bool) -> (number: Int, value: Tensor?) {
+            let children = expr.children
+            let dividing = Self.dividedChildren(of: expr)
+            var numbers: [Int] = []
+            var operands: [Tensor] = []
+            var complete = true
+            for (position, child) in children.enumerated() {
+                let (number, value) = walk(child, divides: dividing[position])
+                numbers.append(number)
+                if let value { operands.append(value) } else { complete = false }
+            }
+            let number = numbering.number(expr, children: numbers).number
+            let value: Tensor?
+            if let known = values[number] {
+                value = known
+            } else {
+                value = complete ? try? evaluator.evaluateNode(expr, operands) : nil
+                values[number] = value
+            }
+            if problem == nil, let value, checked.insert([number, divides ? 1 : 0]).inserted {
                 if value.scalars.contains(where: { Swift.abs($0) > 1e100 }) {
                     problem = "\(PlainPrinter.print(expr)) overflows (beyond 1e100)"
-                    return
-                }
-                if divides, value.scalars.contains(where: { Swift.abs($0) < 1e-100 }) {
+                } else if divides, value.scalars.contains(where: { Swift.abs($0) < 1e-100 }) {
                     problem = "\(PlainPrinter.print(expr)) is 0 where a derivative divides by it"
-                    return
                 }
             }
-            switch expr {
-            case .apply(.elementwise(.log), let a), .apply(.elementwise(.sqrt), let a), .apply(.norm2, let a):
-                check(a, divides: true)
-            case .power(let a, let c) where !c.isInteger || c.isNegative:
-                check(a, divides: true)
-            case .elementwisePower(let a, let c) where !c.isInteger || c.isNegative:
-                check(a, divides: true)
-            case .divide(let a, let b), .elementwiseDivide(let a, let b), .powerBy(let b, let a),
-                .elementwisePowerBy(let b, let a):
-                check(a, divides: false)
-                check(b, divides: true)
-            default:
-                for child in expr.children { check(child, divides: false) }
-            }
+            return (number, value)
         }
-        check(derivative.function, divides: false)
+        _ = walk(derivative.function, divides: false)
         return problem
+    }
+
+    /// For each child of `expr` (in order), whether a derivative of `expr` divides by it or
+    /// takes its logarithm: the argument of `log`, `sqrt`, `norm2` and of a fractional or
+    /// negative power, a divisor, the base of a power by an expression.
+    private static func dividedChildren(of expr: MatrixExpr) -> [Bool] {
+        switch expr {
+        case .apply(.elementwise(.log), _), .apply(.elementwise(.sqrt), _), .apply(.norm2, _):
+            return [true]
+        case .power(_, let c) where !c.isInteger || c.isNegative:
+            return [true]
+        case .elementwisePower(_, let c) where !c.isInteger || c.isNegative:
+            return [true]
+        case .divide, .elementwiseDivide:
+            return [false, true]
+        case .powerBy, .elementwisePowerBy:
+            return [true, false]
+        default:
+            return Array(repeating: false, count: expr.children.count)
+        }
     }
 
     /// The matrices whose inverse or determinant the function takes, each once: the

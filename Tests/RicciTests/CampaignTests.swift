@@ -1,0 +1,102 @@
+// The seeded random campaign in small, and what larger campaigns found, each as a regression test.
+
+import Testing
+@testable import Ricci
+import RicciCampaign
+
+/// The derivative of `expression` by `variable`, declarations as `--var` texts.
+private func derivative(_ expression: String, _ variable: String, _ declarations: [String] = []) throws -> Derivative {
+    try Ricci.derivative(
+        of: expression, withRespectTo: variable, declarations: Declarations(parsingVariables: declarations, functions: []))
+}
+
+@Suite struct CampaignTests {
+    /// A few hundred seeded problems over the whole language: no answer wrong, no refusal
+    /// that is a bug, no valid input rejected. (`.ci/run` runs thousands; `ricci-campaign`
+    /// any number.)
+    @Test(arguments: [UInt64(20_261_201), 7_000_000])
+    func seededProblemsHaveNoFailure(firstSeed: UInt64) {
+        var report = CampaignReport()
+        for seed in firstSeed..<firstSeed + 150 { report.add(Campaign.run(seed: seed, depth: 8)) }
+        let failures = report.failures.map { "seed \($0.problem.seed): \($0.problem.command): \($0.printed)" }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        // The campaign is not vacuous: most problems get an answer the oracle checks.
+        #expect(report.results.filter { $0.outcome == .right }.count >= 120)
+    }
+
+    /// The generator is a function of its seed, and it writes the synonyms of the language.
+    @Test func problemsAreAFunctionOfTheirSeed() {
+        let first = (1...400).map { ProblemGenerator.problem(seed: $0, depth: 8) }
+        let second = (1...400).map { ProblemGenerator.problem(seed: $0, depth: 8) }
+        #expect(first == second)
+        let constructs = first.reduce(into: Set<String>()) { $0.formUnion($1.constructs) }
+        for spelling in ["spelling ^T", "spelling ᵀ"] { #expect(constructs.contains(spelling)) }
+    }
+
+    // MARK: Found by campaigns
+
+    /// `Σ_i δ(i,i) = n`: a sum over an identity counts its size.
+    @Test(arguments: [
+        ("sum(I(d))/det(D)", "D", "-tr(I(d))*inv(D)'/det(D)"),
+        ("x'*A*sum(I(d))*(z - y)", "x", "tr(I(d))*A*(z - y)"),
+        ("sum(alpha*I(m))", "alpha", "tr(I(m))"),
+    ])
+    func sumsOverIdentitiesKeepTheirSize(expression: String, variable: String, expected: String) throws {
+        let result = try derivative(expression, variable)
+        #expect(result.plain == expected)
+        #expect(result.verify().verdict == .passed)
+    }
+
+    /// A gradient that is zero is a zero vector of the variable's length, never the number 0.
+    @Test func aZeroGradientIsAZeroVector() throws {
+        let result = try derivative("(-((x + x)./x))'*(I(r) + A'*A)*-((x + x)./x)", "x")
+        #expect(result.plain == "zeros(r)")
+        #expect(result.verify().verdict == .passed)
+    }
+
+    /// `(y.^2).^1.5` is `|y|³`, not `y³`: its derivative keeps the root.
+    @Test func powersOfPowersKeepTheirSign() throws {
+        let result = try derivative("sum((y.^2).^1.5)", "y")
+        #expect(result.plain == "3*(y.*(y.^2).^0.5)")
+        #expect(result.verify().verdict == .passed)
+    }
+
+    /// Outliers of time once, right all along.
+    @Test(arguments: [
+        ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),
+        ("A*(-B*(alpha^3*(C*ones(m) + x'')))", "x"),
+        ("norm2(inv(I(m) + x*x'))", "x"),
+    ])
+    func formerlySlowCasesAreRight(expression: String, variable: String) throws {
+        #expect(try derivative(expression, variable).verify().verdict == .passed)
+    }
+
+    /// A polynomial in broadcast operands keeps the sum's shape (`(u + 𝟏ₖₓₙ) ⊘ c − c⁻¹` is
+    /// `u 𝟏ᵀ ⊘ c`, an k×n matrix, not the vector `u ⊘ c`).
+    @Test func expandedPolynomialsKeepTheBroadcastShape() throws {
+        let result = try derivative(
+            "-(2*ones(1,n))*(-z) - (-1*ones(1,k)./exp(u')*(-(u - (-1*ones(k,n)))./(1 + (1/2*ones(k,n)).^2)))", "u",
+            ["z:n", "u:k"])
+        #expect(result.verify().verdict == .passed)
+        #expect(result.shape == [.named("n"), .named("k")])
+    }
+
+    /// The derivation of `--steps` lowers each summand of a broadcasting sum at its own indices.
+    @Test func stepsOfABroadcastingSum() {
+        let result = CommandLineTool.run(["diff", "ones(1,n)*z - u'*ones(k,n)", "--wrt", "u", "--var", "z:n",
+                                          "--var", "u:k", "--steps"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("index form   f[i] = ones(1,n)[l]*z[l] - u[m]*ones(k,n)[m,i]"))
+    }
+
+    /// Long flat chains are accepted and stay linear: a product of thousands of `A`s is one
+    /// power, a sum of thousands of terms one gradient.
+    @Test func longChainsAreAccepted() {
+        let product = "tr(" + Array(repeating: "A", count: 3_000).joined(separator: "*") + ")"
+        let power = CommandLineTool.run(["diff", product, "--wrt", "A", "--format", "plain"])
+        #expect(power == CommandResult(output: "3000*(A^2999)'\n", error: "", status: 0))
+        let sum = Array(repeating: "x'*A*x", count: 2_000).joined(separator: " + ")
+        let gradient = CommandLineTool.run(["diff", sum, "--wrt", "x", "--format", "plain"])
+        #expect(gradient == CommandResult(output: "2000*(A + A')*x\n", error: "", status: 0))
+    }
+}
