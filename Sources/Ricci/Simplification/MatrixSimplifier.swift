@@ -67,7 +67,7 @@ final class MatrixSimplifier {
 
     /// A simplifier over `table` allowed `budget` rule applications and `trials` weighings of
     /// a factoring.
-    init(table: ExpressionTable, budget: Int = 256, trials: Int = 48, recording: Bool = false,
+    init(table: ExpressionTable, budget: Int = 256, trials: Int = 24, recording: Bool = false,
          profile: StageProfile? = nil) {
         self.table = table
         self.budget = budget
@@ -139,6 +139,9 @@ final class MatrixSimplifier {
         // collect-transposes: Σ tₖ = (Σ tₖ')' — kept when the transposed sum is shorter,
         // as `(X*B + B*X)'` is shorter than `B'*X' + X'*B'`.
         let transposedSum = current.map(table.transposed)
+        // Trying costs a whole simplification: only when the transposed sum has fewer
+        // transposes to write (what collecting them saves), counted on its links.
+        guard transposeCount(of: transposedSum) + 1 < transposeCount(of: current) else { return written }
         // The transposed sum's own nested sums are not tried transposed again: that would
         // double the work at every level of nesting.
         withinTransposedSum += 1
@@ -150,6 +153,20 @@ final class MatrixSimplifier {
             steps.append(SimplificationStep(rule: "collect-transposes", before: written, after: collected))
         }
         return collected
+    }
+
+    /// How many transposes the chains of `sum` write: links read transposed (by their flag or
+    /// as a transpose node, not both), symmetric ones aside.
+    private func transposeCount(of sum: SumForm) -> Int {
+        var count = 0
+        for term in sum {
+            for link in term.chain where !table.isSymmetric(link.id) {
+                var isTransposeNode = false
+                if case .transpose = table[link.id] { isTransposeNode = true }
+                if link.transposed != isTransposeNode { count += 1 }
+            }
+        }
+        return count
     }
 
     /// Equal scalar factors merged (`s s⁻¹ = 1`, `s s = s²`), numeric scalars folded.
