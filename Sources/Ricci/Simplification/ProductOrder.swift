@@ -140,6 +140,13 @@ extension ExpressionTable {
     /// (`X X X⁻¹ X² = X³`, `(A + B)(A + B) = (A + B)²`), in one pass: a chain of ten thousand `A`s is `A¹⁰⁰⁰⁰`, not a
     /// product to order.
     private func mergingPowers(_ chain: [ExprID]) -> [ExprID] {
+        // Most chains have no two neighbours to join: then no new array.
+        let joins = zip(chain, chain.dropFirst()).contains { left, right in
+            guard let (a, _) = powerOfOne(left, anySquare: true), let (b, _) = powerOfOne(right, anySquare: true)
+            else { return false }
+            return a == b
+        }
+        guard joins else { return chain }
         var result: [ExprID] = []
         result.reserveCapacity(chain.count)
         var run: (base: ExprID, exponent: Int)?
