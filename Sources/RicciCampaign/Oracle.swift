@@ -257,11 +257,37 @@ public struct Oracle {
             return try notation.evaluate(with: evaluator)
         case .matrix(let expression):
             let value = try evaluator.evaluate(expression)
-            let axes = problem.isHessian ? x.axes + x.axes : function.axes + x.axes
+            let (rowAxes, columnAxes) = problem.isHessian ? (x.axes, x.axes) : (function.axes, x.axes)
+            let axes = rowAxes + columnAxes
             guard value.count == axes.reduce(1, *) else {
                 throw Unusable(text: "the matrix form is \(value.shape), the derivative has axes \(axes)")
             }
+            // A matrix by a matrix (or a vector by one, a matrix by a vector) is written in the
+            // vec convention of LANGUAGE.md: entry (vec index of R, vec index of X), vec
+            // stacking columns.
+            if !rowAxes.isEmpty, !columnAxes.isEmpty, rowAxes.count == 2 || columnAxes.count == 2 {
+                return fromVecConvention(value, rows: rowAxes, columns: columnAxes)
+            }
             return value.reshaped(axes)
         }
+    }
+
+    /// `T[r…, c…]` from the matrix `M[vec(r), vec(c)]`, where `vec` of a multi-index of a
+    /// value with axes `[m, n]` is `i + m·j` (columns stacked).
+    static func fromVecConvention(_ matrix: Tensor, rows: [Int], columns: [Int]) -> Tensor {
+        let rowCount = rows.reduce(1, *)
+        let columnCount = columns.reduce(1, *)
+        var result = Tensor(shape: rows + columns, repeating: 0)
+        for rowFlat in 0..<rowCount {
+            // The row-major multi-index of `rowFlat`, then its column-major offset.
+            let (i, j) = rows.count == 2 ? (rowFlat / rows[1], rowFlat % rows[1]) : (rowFlat, 0)
+            let vecRow = i + (rows.count == 2 ? rows[0] * j : 0)
+            for columnFlat in 0..<columnCount {
+                let (p, q) = columns.count == 2 ? (columnFlat / columns[1], columnFlat % columns[1]) : (columnFlat, 0)
+                let vecColumn = p + (columns.count == 2 ? columns[0] * q : 0)
+                result.scalars[rowFlat * columnCount + columnFlat] = matrix.scalars[vecRow * columnCount + vecColumn]
+            }
+        }
+        return result
     }
 }

@@ -98,11 +98,8 @@ public struct ProblemGenerator {
             expression = .add(expression, leafVariable(shape) ?? .apply(.sum, .variable("x")))
             names = expression.variableNames
         }
-        // A Hessian by a vector or a scalar (by a matrix, it is an order-4 tensor).
-        let candidates = isHessian
-            ? names.filter { name in Self.variables.first { $0.name == name }.map { $0.shape.axes.count <= 1 } ?? false }
-            : names
-        let variable = candidates.isEmpty ? names[0] : candidates[random.nextInteger(below: candidates.count)]
+        // A Hessian by any variable (by a matrix, the vec convention's mn×mn matrix).
+        let variable = names[random.nextInteger(below: names.count)]
         let declared = Self.variables.filter { names.contains($0.name) }.map { entry -> String in
             let dimensions = entry.shape.axes.map(\.description).joined(separator: ",")
             let shapeText = entry.shape.kind == .rowVector ? "1,\(dimensions)" : dimensions
@@ -113,7 +110,7 @@ public struct ProblemGenerator {
         if usesLambda { functions.append("lambda:scalar") }
         return Problem(
             seed: seed, text: respelled(PlainPrinter.print(expression)), variables: declared, functions: functions,
-            variable: variable, isHessian: isHessian && !candidates.isEmpty, constructs: constructs,
+            variable: variable, isHessian: isHessian, constructs: constructs,
             operatorCount: expression.operatorCount)
     }
 

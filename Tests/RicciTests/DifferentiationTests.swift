@@ -45,17 +45,28 @@ private func derivative(
         #expect(verification.verdict == .passed, "\(verification.detail)")
     }
 
+    /// A matrix by a matrix (or a vector by a matrix, a matrix by a vector) is the vec
+    /// convention's `∂vec(R)/∂vec(X)ᵀ`, with its index form alongside.
     @Test(arguments: [
-        ("X*A", "X", [], "J[i,j,p,q] = delta(i,p)*A[q,j]"),
-        ("A'", "A", [], "J[i,j,p,q] = delta(j,p)*delta(i,q)"),
-        ("diagv(X)", "X", [], "J[i,p,q] = delta(i,p)*delta(i,q)"),
-        ("x*x'", "x", [], "J[i,j,p] = delta(i,p)*x[j] + delta(j,p)*x[i]"),
-        ("X.*X", "X", [], "J[i,j,p,q] = 2*delta(i,p)*delta(j,q)*X[i,j]"),
-    ] as [(String, String, [String], String)])
-    func jacobiansWithoutMatrixFormAreInIndexNotation(expression: String, variable: String, declarations: [String], expected: String) throws {
+        ("X*A", "X", [], "kron(A', I(m))", "J[i,j,p,q] = delta(i,p)*A[q,j]"),
+        ("A'", "A", [], "commutation(m,n)", "J[i,j,p,q] = delta(j,p)*delta(i,q)"),
+        ("x*x'", "x", [], "kron(x, I(m)) + kron(I(m), x)", "J[i,j,p] = delta(i,p)*x[j] + delta(j,p)*x[i]"),
+        ("X.*X", "X", [], "2*diagm(vec(X))", "J[i,j,p,q] = 2*delta(i,p)*delta(j,q)*X[i,j]"),
+    ] as [(String, String, [String], String, String)])
+    func jacobiansOfMatricesAreInTheVecConvention(
+        expression: String, variable: String, declarations: [String], plain: String, index: String
+    ) throws {
         let result = try derivative(expression, variable, declarations)
+        #expect(result.plain == plain)
+        #expect(IndexPrinter.print(result.index) == index)
+        #expect(result.verify().verdict == .passed)
+    }
+
+    /// What has no Kronecker form stays in index notation.
+    @Test func jacobiansWithoutMatrixFormAreInIndexNotation() throws {
+        let result = try derivative("diagv(X)", "X")
         #expect(result.matrix == nil)
-        #expect(IndexPrinter.print(result.index) == expected)
+        #expect(IndexPrinter.print(result.index) == "J[i,p,q] = delta(i,p)*delta(i,q)")
         #expect(result.verify().verdict == .passed)
     }
 
@@ -68,8 +79,8 @@ private func derivative(
             "0.5*logdet(S) + 0.5*(x - mu)'*inv(S)*(x - mu)", "mu", ["S:n,n:spd", "mu:n"], hessian: true)
         #expect(gaussian.plain == "inv(S)")
         #expect(gaussian.verify().verdict == .passed)
-        let byMatrix = try derivative("tr(X'*X)", "X", hessian: true)
-        #expect(byMatrix.matrix == nil)
+        let byMatrix = try derivative("tr(X'*A*X)", "X", hessian: true)
+        #expect(byMatrix.plain == "kron(I(n), A + A')")
         #expect(byMatrix.verify().verdict == .passed)
     }
 

@@ -194,9 +194,12 @@ extension VerificationTests {
                 .delta("i", "p"), .entry(A, indices: ["j", "q"], exponent: .one)])]
             return altered(right, index: index)
         }, detail: "the index form differs"),
-        Wrong(label: "Jacobian of X*A with a matrix form", make: {
+        Wrong(label: "Jacobian of X*A with a matrix form of the wrong shape", make: {
             altered(try derivative(mul(X, A), "X"), matrix: A)
-        }, detail: "which has none"),
+        }, detail: "the matrix form is"),
+        Wrong(label: "Jacobian of X*A with the Kronecker factors swapped", make: {
+            altered(try derivative(mul(X, A), "X"), matrix: .apply2(.kron, .identity(.named("m")), .transpose(A)))
+        }, detail: "the matrix form differs"),
         Wrong(label: "Jacobian of exp(x) not diagonal", make: {
             altered(try derivative(ew(.exp, x), "x"), matrix: mul(ew(.exp, x), tr(.ones(k, .one))))
         }, detail: "the matrix form differs"),

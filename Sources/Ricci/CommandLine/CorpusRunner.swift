@@ -136,7 +136,10 @@ public enum CorpusRunner {
                     .evaluate(with: evaluator)
                 : try evaluator.evaluate(expectedExpression!.expression).squeezed()
             guard expectedValue.isFinite else { continue }
-            let mine = try derivative.matrix.map { try evaluator.evaluate($0).squeezed() }
+            // Index notation is compared with index notation; a matrix form (a vec-convention
+            // one included) with the expected expression.
+            let matrix = inIndexForm ? nil : derivative.matrix
+            let mine = try matrix.map { try evaluator.evaluate($0).squeezed() }
                 ?? derivative.index.evaluate(with: evaluator)
             try check(mine, against: expectedValue, what: "the derivative")
             if let gradient = expectedGradient, let mineGradient = derivative.gradient {

@@ -173,7 +173,7 @@ struct Differentiator {
     /// Jacobian by forward mode. A matrix for a vector or scalar variable; index notation
     /// for a matrix variable (an order-4 tensor).
     func hessian(withRespectTo variable: String) throws -> Derivative {
-        let (context, root, variableShape) = try prepare(variable)
+        let (context, root, variableShape) = try prepare(variable, differentiatedAgain: true)
         let functionShape = context.table.shape(root)
         guard functionShape.isScalar else {
             throw DerivativeRequestError(
@@ -204,12 +204,20 @@ struct Differentiator {
     }
 
     /// The interned function and the variable's shape, after checking the variable exists.
-    private func prepare(_ variable: String) throws -> (IndexContext, ExprID, Shape) {
+    ///
+    /// For a derivative that is differentiated again, the variable's entries count as
+    /// independent (`LANGUAGE.md`): its declared property (symmetric, spd, diagonal) is left out
+    /// of the derivation, so that the gradient of `logdet(S)` stays `inv(S)'` to be
+    /// differentiated, not `inv(S)`, which has another derivative. The property still decides
+    /// the test points.
+    private func prepare(_ variable: String, differentiatedAgain: Bool = false) throws -> (IndexContext, ExprID, Shape) {
         guard let declared = environment.variables[variable] else {
             throw DerivativeRequestError(
                 message: "unknown variable '\(variable)': it is neither declared nor in \(expression)")
         }
-        let context = IndexContext(table: ExpressionTable(environment: environment), profile: profile)
+        var derivationEnvironment = environment
+        if differentiatedAgain { derivationEnvironment.variables[variable]?.property = nil }
+        let context = IndexContext(table: ExpressionTable(environment: derivationEnvironment), profile: profile)
         let root = context.table.intern(tree: expression)
         if recordingSteps {
             let trace = DerivationTrace()
@@ -241,8 +249,18 @@ struct Differentiator {
     ) throws -> Derivative {
         var matrix: MatrixExpr?
         var matrixID: ExprID?
+        var matrixShape = matrixShape
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
-        if let matrixShape, let lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape) {
+        var lifted: [LiftedTerm]?
+        if let matrixShape {
+            lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape)
+        } else if !functionIndices.isEmpty, !variableIndices.isEmpty, functionIndices.count + variableIndices.count <= 4 {
+            // A matrix by a matrix (or a vector by a matrix, a matrix by a vector): the vec
+            // convention, ∂vec(R)/∂vec(X)ᵀ, where every term has a Kronecker form.
+            lifted = try? context.kroneckerLift(terms, function: functionIndices, variable: variableIndices)
+            if lifted != nil { matrixShape = context.vecShape(function: functionIndices, variable: variableIndices) }
+        }
+        if let lifted, let matrixShape {
             if let trace = context.trace {
                 let raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))

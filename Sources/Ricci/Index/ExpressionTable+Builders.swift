@@ -329,7 +329,21 @@ extension ExpressionTable {
 
     /// True for `I(n)`.
     func isIdentity(_ id: ExprID) -> Bool {
-        if case .identity = self[id] { return true }
-        return false
+        switch self[id] {
+        case .identity: return true
+        // I(m·n) is written kron(I(m), I(n)).
+        case .apply2(.kron, let a, let b): return isIdentity(a) && isIdentity(b)
+        default: return false
+        }
+    }
+
+    /// `kron(a, b)`, with a scalar side written as scaling, a zero side making zeros, and
+    /// the Kronecker product of identities the identity over the product dimension.
+    func kron(_ a: ExprID, _ b: ExprID) -> ExprID {
+        if shape(a).isScalar || shape(b).isScalar { return multiply(a, b) }
+        let (sa, sb) = (shape(a), shape(b))
+        let result = Shape(Dimension.times(sa.rows, sb.rows), Dimension.times(sa.columns, sb.columns))
+        if isZero(a) || isZero(b) { return zeros(result) }
+        return intern(.apply2(.kron, a, b))
     }
 }

@@ -88,6 +88,11 @@ public enum PlainPrinter {
             output += ")"
         case .identity(let n):
             output += "I(\(n))"
+        case .ones(let m, let n) where m.isProduct || n.isProduct:
+            // The language writes sizes as names or integers: a product axis is a Kronecker product.
+            write(constantOverProducts(.ones, m, n), into: &output)
+        case .zeros(let m, let n) where m.isProduct || n.isProduct:
+            write(constantOverProducts(.zeros, m, n), into: &output)
         case .ones(let m, let n):
             output += n.isOne ? "ones(\(m))" : "ones(\(m),\(n))"
         case .zeros(let m, let n):
@@ -97,6 +102,18 @@ public enum PlainPrinter {
         case .sizeless(let constant):
             output += constant.rawValue + "()"
         }
+    }
+
+    /// `ones` or `zeros` of an `(a·b) × (c·d)` shape as `kron(ones(a,c), ones(b,d))`, which the
+    /// language can write (an axis that is not a product pairs with 1).
+    static func constantOverProducts(_ constant: SizelessConstant, _ rows: Dimension, _ columns: Dimension) -> MatrixExpr {
+        func split(_ dimension: Dimension) -> (Dimension, Dimension) {
+            if case .product(let outer, let inner) = dimension { return (outer, inner) }
+            return (dimension, .one)
+        }
+        let ((r1, r2), (c1, c2)) = (split(rows), split(columns))
+        func make(_ m: Dimension, _ n: Dimension) -> MatrixExpr { constant == .ones ? .ones(m, n) : .zeros(m, n) }
+        return .apply2(.kron, make(r1, c1), make(r2, c2))
     }
 
     /// An exponent that is not a constant: a primary as it is (`s^t`, `s^f(t)`), anything

@@ -322,12 +322,15 @@ struct Verifier {
         switch derivative.kind {
         case .gradient, .jacobian:
             if let matrix = derivative.matrix {
-                guard let layout = Verifier.matrixLayout(function: function, variable: x) else {
-                    throw Decided(verification: .failed(
-                        "a matrix form for a derivative of \(EvaluationError.format(function.shape)) by "
-                            + "\(EvaluationError.format(x.shape)), which has none, \(location)"))
+                let value: Tensor
+                if let layout = Verifier.matrixLayout(function: function, variable: x) {
+                    value = try evaluate(matrix, "matrix form", at: evaluator, as: layout, axes: firstAxes, location)
+                } else {
+                    // The vec convention: ∂vec(R)/∂vec(X)ᵀ, entries rearranged to R's axes then X's.
+                    let vec = try evaluate(matrix, "matrix form", at: evaluator, as: [function.count, x.count],
+                                           axes: [function.count, x.count], location)
+                    value = Verifier.unvec(vec, function: function.axes, variable: x.axes)
                 }
-                let value = try evaluate(matrix, "matrix form", at: evaluator, as: layout, axes: firstAxes, location)
                 comparisons.compare("matrix form", value, reference: reference?.first, differences: differences,
                                     functionScale: function.frobeniusNorm)
             }
@@ -381,12 +384,16 @@ struct Verifier {
             let referenceSecond = reference?.second.map { Verifier.restricted($0, to: property) }
             secondDifferences = secondDifferences.map { Verifier.restricted($0, to: property) }
             if let matrix = derivative.matrix {
-                guard x.axes.count <= 1 else {
-                    throw Decided(verification: .failed(
-                        "a matrix form for the Hessian by a \(EvaluationError.format(x.shape)) matrix, which has none, \(location)"))
+                let value: Tensor
+                if x.axes.count <= 1 {
+                    let n = x.axes.first ?? 1
+                    value = try evaluate(matrix, "matrix form", at: evaluator, as: [n, n], axes: secondAxes, location)
+                } else {
+                    // By a matrix: the vec convention, ∂vec(G)/∂vec(X)ᵀ for the gradient G.
+                    let vec = try evaluate(matrix, "matrix form", at: evaluator, as: [x.count, x.count],
+                                           axes: [x.count, x.count], location)
+                    value = Verifier.restricted(Verifier.unvec(vec, function: x.axes, variable: x.axes), to: property)
                 }
-                let n = x.axes.first ?? 1
-                let value = try evaluate(matrix, "matrix form", at: evaluator, as: [n, n], axes: secondAxes, location)
                 comparisons.compare("matrix form", value, reference: referenceSecond,
                                     differences: secondDifferences, functionScale: gradientScale)
             }
@@ -755,6 +762,31 @@ struct Verifier {
     /// The `rows × columns` a matrix form must have: a gradient (scalar `f`) is shaped like
     /// the variable, a Jacobian by a scalar like `f`, a vector-by-vector Jacobian is
     /// `J[i,p] = ∂f_i/∂x_p`; nil for the derivatives that have no matrix form.
+    /// The tensor `T[i,j,…,p,q]` of the matrix `M = ∂vec(R)/∂vec(X)ᵀ` (rows `i + m·j`, columns
+    /// `p + P·q`: vec stacks columns), with R's axes `function` and X's `variable`.
+    static func unvec(_ matrix: Tensor, function: [Int], variable: [Int]) -> Tensor {
+        func columnMajor(_ position: [Int], _ axes: [Int]) -> Int {
+            var offset = 0
+            for axis in axes.indices.reversed() { offset = offset * axes[axis] + position[axis] }
+            return offset
+        }
+        let axes = function + variable
+        var result = Tensor(shape: axes, repeating: 0)
+        let columns = matrix.shape.count == 2 ? matrix.shape[1] : 1
+        var position = [Int](repeating: 0, count: axes.count)
+        for flat in 0..<result.scalars.count {
+            var rest = flat
+            for axis in axes.indices.reversed() {
+                position[axis] = rest % axes[axis]
+                rest /= axes[axis]
+            }
+            let row = columnMajor(Array(position.prefix(function.count)), function)
+            let column = columnMajor(Array(position.dropFirst(function.count)), variable)
+            result.scalars[flat] = matrix.scalars[row * columns + column]
+        }
+        return result
+    }
+
     static func matrixLayout(function f: Tensor, variable x: Tensor) -> [Int]? {
         if f.isScalarValue { return x.shape }
         if x.isScalarValue { return f.shape }
