@@ -12,10 +12,10 @@ struct ScalingFamily: Sendable {
     /// The problem of size `n ≥ 1`.
     var problem: @Sendable (Int) -> DerivativeRequest
 
-    /// The four families: a deep network's loss, a product chain, a sum of quadratic forms,
-    /// nested element-wise functions. Dimension names are few and shared across the
+    /// The five families: a deep network's loss, a product chain, a sum of quadratic forms,
+    /// nested element-wise functions, and the Hessian of the network's loss by its last layer. Dimension names are few and shared across the
     /// variables, so that verification draws small sizes whatever `n` is.
-    static let all: [ScalingFamily] = [network, productChain, quadraticForms, nestedFunctions]
+    static let all: [ScalingFamily] = [network, productChain, quadraticForms, nestedFunctions, networkHessian]
 
     /// The logistic loss of an `L`-layer network with `tanh` between layers, by the first
     /// layer's weights: `W1` is `h×n` (`m×n` for one layer), the middle layers `h×h`, the
@@ -37,6 +37,17 @@ struct ScalingFamily: Sendable {
             return DerivativeRequest(
                 expression: "sum(log(ones(m) + exp(-y.*(\(output)))))", variable: "W1",
                 declarations: Declarations(variables: variables), isHessian: false)
+        }
+
+    /// The Hessian of the same `L`-layer network's loss by its last layer `WL` (an `m×h`
+    /// matrix, `h×n` for one layer): the vec convention's Kronecker-structured matrix
+    /// `∂vec(G)/∂vec(WL)ᵀ`, whose factors are the output of the layers below.
+    static let networkHessian = ScalingFamily(
+        name: "hessian",
+        template: "sum(log(ones(m) + exp(-y.*(WL*tanh(…tanh(W1*x)…))))) twice by WL") { layers in
+            let loss = network.problem(layers)
+            return DerivativeRequest(
+                expression: loss.expression, variable: "W\(layers)", declarations: loss.declarations, isHessian: true)
         }
 
     /// The trace of a product of `n` square matrices, by the first.

@@ -34,6 +34,30 @@ public enum Ricci {
         ).derivative(withRespectTo: variable)
     }
 
+    /// The derivative of `expression` by `variables` in turn (`["W", "b"]`: by W, then that
+    /// result by b; `["x", "x", "x"]`: the third derivative), as `LANGUAGE.md` defines it: index
+    /// notation always (`D[i,j,p,q,r,s] = …`), a matrix for a second derivative of a scalar
+    /// function (the vec convention where a variable is a matrix). One variable is
+    /// ``derivative(of:withRespectTo:declarations:profile:recordingSteps:)-(String,String,_,_,_)``.
+    public static func derivative(
+        of expression: String, withRespectTo variables: [String], declarations: Declarations = Declarations(),
+        profile: StageProfile? = nil, recordingSteps: Bool = false
+    ) throws -> Derivative {
+        let checked = try measured(profile, .parse) { try CheckedExpression(parsing: expression, declarations: declarations) }
+        return try derivative(of: checked, withRespectTo: variables, profile: profile, recordingSteps: recordingSteps)
+    }
+
+    /// The derivative by `variables` in turn of an expression whose shapes are known.
+    public static func derivative(
+        of expression: CheckedExpression, withRespectTo variables: [String], profile: StageProfile? = nil,
+        recordingSteps: Bool = false
+    ) throws -> Derivative {
+        try Differentiator(
+            expression: expression.expression, environment: expression.environment, profile: profile,
+            recordingSteps: recordingSteps
+        ).derivative(withRespectTo: variables)
+    }
+
     /// The Hessian `H[i,p] = ∂²f/∂x_i ∂x_p` of a scalar function with respect to a vector or
     /// scalar variable (index notation for a matrix variable).
     public static func hessian(

@@ -94,7 +94,9 @@ public enum Campaign {
         var times: [Double] = []
         for _ in 0..<3 {
             let start = clock.now
-            if problem.isHessian {
+            if let second = problem.secondVariable {
+                _ = try? Ricci.derivative(of: problem.text, withRespectTo: [problem.variable, second], declarations: declarations)
+            } else if problem.isHessian {
                 _ = try? Ricci.hessian(of: problem.text, withRespectTo: problem.variable, declarations: declarations)
             } else {
                 _ = try? Ricci.derivative(of: problem.text, withRespectTo: problem.variable, declarations: declarations)

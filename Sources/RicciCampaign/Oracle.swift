@@ -49,9 +49,12 @@ public struct Oracle {
             if let plain = json["plain"] as? String {
                 answer = .matrix(try CheckedExpression(parsing: plain, declarations: declarations).expression)
             } else if let index = json["index"] as? String {
-                let functionRanges = problem.isHessian ? variable.shape.indexRanges : checked.shape.indexRanges
-                answer = .index(try IndexNotation(
-                    parsing: index, environment: environment, freeRanges: functionRanges + variable.shape.indexRanges))
+                // A second derivative lists the first variable's indices, then the second's.
+                let second = problem.secondVariable.flatMap { environment.variables[$0] } ?? variable
+                let ranges = problem.isHessian
+                    ? variable.shape.indexRanges + second.shape.indexRanges
+                    : checked.shape.indexRanges + variable.shape.indexRanges
+                answer = .index(try IndexNotation(parsing: index, environment: environment, freeRanges: ranges))
             } else {
                 return .inconclusive("the answer has neither a plain nor an index form")
             }
@@ -170,9 +173,10 @@ public struct Oracle {
         -> Result<(Tensor, Double), Unusable>
     {
         do {
+            let second = problem.secondVariable ?? problem.variable
             let (fine, coarse, tolerance) = problem.isHessian
-                ? (try hessian(function, problem.variable, at: evaluator, step: 1e-4),
-                   try hessian(function, problem.variable, at: evaluator, step: 2e-4), 1e-3)
+                ? (try hessian(function, problem.variable, then: second, at: evaluator, step: 1e-4),
+                   try hessian(function, problem.variable, then: second, at: evaluator, step: 2e-4), 1e-3)
                 : (try jacobian(function, problem.variable, at: evaluator, step: 1e-6),
                    try jacobian(function, problem.variable, at: evaluator, step: 2e-6), consistency)
             guard fine.isFinite, coarse.isFinite else { return .failure(Unusable(text: "not finite")) }
@@ -226,23 +230,26 @@ public struct Oracle {
         return result
     }
 
-    /// `H[a, b] ≈ (g_a(x + h e_b) − g_a(x − h e_b)) / 2h` with `g` the central-difference
-    /// gradient (a finer step inside), for a scalar function.
-    static func hessian(_ function: MatrixExpr, _ name: String, at evaluator: Evaluator, step: Double) throws -> Tensor {
+    /// `H[a, b] ≈ (g_a(y + h e_b) − g_a(y − h e_b)) / 2h` with `g` the central-difference
+    /// gradient by `name` (a finer step inside), for a scalar function, moved along `second`
+    /// (the same variable for a Hessian).
+    static func hessian(_ function: MatrixExpr, _ name: String, then second: String, at evaluator: Evaluator,
+                        step: Double) throws -> Tensor {
         let x = try evaluator.evaluate(.variable(name))
-        var result = Tensor(shape: x.axes + x.axes, repeating: 0)
+        let y = try evaluator.evaluate(.variable(second))
+        var result = Tensor(shape: x.axes + y.axes, repeating: 0)
         var perturbed = evaluator
-        for b in 0..<x.count {
-            let h = step * max(1, abs(x.scalars[b]))
-            var plus = x
+        for b in 0..<y.count {
+            let h = step * max(1, abs(y.scalars[b]))
+            var plus = y
             plus.scalars[b] += h
-            var minus = x
+            var minus = y
             minus.scalars[b] -= h
-            perturbed.values[name] = plus
+            perturbed.values[second] = plus
             let above = try jacobian(function, name, at: perturbed, step: step / 10)
-            perturbed.values[name] = minus
+            perturbed.values[second] = minus
             let below = try jacobian(function, name, at: perturbed, step: step / 10)
-            for a in 0..<x.count { result.scalars[a * x.count + b] = (above.scalars[a] - below.scalars[a]) / (2 * h) }
+            for a in 0..<x.count { result.scalars[a * y.count + b] = (above.scalars[a] - below.scalars[a]) / (2 * h) }
         }
         return result
     }
@@ -252,12 +259,13 @@ public struct Oracle {
     /// Hessian `H[p,r]`, an index form with one axis per index.
     private static func evaluate(_ answer: Answer, _ problem: Problem, function: Tensor, at evaluator: Evaluator) throws -> Tensor {
         let x = try evaluator.evaluate(.variable(problem.variable))
+        let y = try evaluator.evaluate(.variable(problem.secondVariable ?? problem.variable))
         switch answer {
         case .index(let notation):
             return try notation.evaluate(with: evaluator)
         case .matrix(let expression):
             let value = try evaluator.evaluate(expression)
-            let (rowAxes, columnAxes) = problem.isHessian ? (x.axes, x.axes) : (function.axes, x.axes)
+            let (rowAxes, columnAxes) = problem.isHessian ? (x.axes, y.axes) : (function.axes, x.axes)
             let axes = rowAxes + columnAxes
             guard value.count == axes.reduce(1, *) else {
                 throw Unusable(text: "the matrix form is \(value.shape), the derivative has axes \(axes)")

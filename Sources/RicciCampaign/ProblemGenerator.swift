@@ -15,8 +15,11 @@ public struct Problem: Sendable, Hashable {
     public let functions: [String]
     /// The variable to differentiate by.
     public let variable: String
-    /// True for a second derivative (`ricci hessian`).
+    /// True for a second derivative (`ricci hessian`, or by `variable` then `secondVariable`).
     public let isHessian: Bool
+    /// For a mixed second derivative, the variable of the second step (`ricci diff … --wrt x
+    /// --wrt y`); `nil` for the Hessian by `variable` alone.
+    public let secondVariable: String?
     /// The constructs the expression uses (`add`, `broadcast`, `softmax`, `sizeless`, …).
     public let constructs: Set<String>
     /// The number of operators of the expression.
@@ -24,7 +27,8 @@ public struct Problem: Sendable, Hashable {
 
     /// The command-line arguments of `ricci` that ask for this derivative, in `format`.
     public func arguments(format: String) -> [String] {
-        var arguments = [isHessian ? "hessian" : "diff", text, "--wrt", variable]
+        var arguments = [isHessian && secondVariable == nil ? "hessian" : "diff", text, "--wrt", variable]
+        if let secondVariable { arguments += ["--wrt", secondVariable] }
         for declaration in variables { arguments += ["--var", declaration] }
         for declaration in functions { arguments += ["--func", declaration] }
         return arguments + ["--format", format]
@@ -98,8 +102,13 @@ public struct ProblemGenerator {
             expression = .add(expression, leafVariable(shape) ?? .apply(.sum, .variable("x")))
             names = expression.variableNames
         }
-        // A Hessian by any variable (by a matrix, the vec convention's mn×mn matrix).
+        // A Hessian by any variable (by a matrix, the vec convention's mn×mn matrix); one in
+        // three second derivatives is mixed, by two variables in turn.
         let variable = names[random.nextInteger(below: names.count)]
+        let others = names.filter { $0 != variable }
+        let secondVariable = isHessian && !others.isEmpty && random.nextInteger(below: 3) == 0
+            ? others[random.nextInteger(below: others.count)] : nil
+        if secondVariable != nil { constructs.insert("mixed second derivative") }
         let declared = Self.variables.filter { names.contains($0.name) }.map { entry -> String in
             let dimensions = entry.shape.axes.map(\.description).joined(separator: ",")
             let shapeText = entry.shape.kind == .rowVector ? "1,\(dimensions)" : dimensions
@@ -110,7 +119,7 @@ public struct ProblemGenerator {
         if usesLambda { functions.append("lambda:scalar") }
         return Problem(
             seed: seed, text: respelled(PlainPrinter.print(expression)), variables: declared, functions: functions,
-            variable: variable, isHessian: isHessian, constructs: constructs,
+            variable: variable, isHessian: isHessian, secondVariable: secondVariable, constructs: constructs,
             operatorCount: expression.operatorCount)
     }
 

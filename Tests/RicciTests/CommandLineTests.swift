@@ -44,7 +44,7 @@ import Testing
         (["integrate", "x"], "unknown command 'integrate'"),
         (["diff", "--wrt", "x"], "missing expression"),
         (["corpus"], "missing corpus file"),
-        (["diff", "x'*y", "--wrt", "x", "--wrt", "y"], "--wrt is given twice (x, then y)"),
+        (["hessian", "x'*y", "--wrt", "x", "--wrt", "y"], "ricci hessian takes one --wrt; for a derivative by several variables in turn, give each to ricci diff: ricci diff EXPR --wrt x --wrt y"),
         (["functions", "extra"], "ricci functions takes no arguments"),
         (["diff", "x'*x", "--wrt", "x", "--verify=no"], "--verify takes no value (found --verify=no)"),
         (["diff", "x'*x", "--wrt", "x", "--steps=yes"], "--steps takes no value"),

@@ -95,7 +95,8 @@ public enum CommandLineTool {
         ricci — symbolic matrix calculus: derivatives in matrix notation, verified
 
         usage:
-          ricci diff EXPR --wrt VAR [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
+          ricci diff EXPR --wrt VAR [--wrt VAR]... [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
+                                                    by each --wrt in turn: any order, mixed derivatives
           ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable

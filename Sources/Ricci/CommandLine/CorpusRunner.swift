@@ -51,15 +51,11 @@ public enum CorpusRunner {
         let checked: CheckedExpression
         do {
             checked = try CheckedExpression(parsing: corpusCase.expression, declarations: corpusCase.declarations)
-            let order = corpusCase.variables.count
-            let isSecondByOne = order == 2 && corpusCase.variables[1] == corpusCase.variable
-            guard order == 1 || (corpusCase.kind == .hessian && isSecondByOne) else {
-                throw DifferentiationError(
-                    because: "a derivative by \(corpusCase.variables.joined(separator: ", then ")) (of order \(order), or by several variables) is not supported yet")
-            }
-            derivative = corpusCase.kind == .hessian
-                ? try Ricci.hessian(of: checked, withRespectTo: corpusCase.variable)
-                : try Ricci.derivative(of: checked, withRespectTo: corpusCase.variable)
+            // A `hessian` case by one variable is the Hessian; any other list of variables is a
+            // derivative by each in turn.
+            let variables = corpusCase.kind == .hessian && corpusCase.variables.count == 1
+                ? [corpusCase.variable, corpusCase.variable] : corpusCase.variables
+            derivative = try Ricci.derivative(of: checked, withRespectTo: variables)
         } catch {
             let micros = microseconds(clock.now - start)
             return CorpusOutcome(corpusCase: corpusCase, derivative: nil, micros: micros, verification: nil,
@@ -107,8 +103,9 @@ public enum CorpusRunner {
         environment: Environment
     ) throws {
         let functionAxes = (try environment.shape(of: derivative.function)).indexRanges
-        let variableAxes = environment.variables[derivative.variable]?.shape.indexRanges ?? []
-        let expectedAxes = derivative.kind == .hessian ? variableAxes + variableAxes : functionAxes + variableAxes
+        // The function's axes, then each variable's (a Hessian's function is a scalar).
+        let expectedAxes = functionAxes
+            + derivative.variables.flatMap { environment.variables[$0]?.shape.indexRanges ?? [] }
         // The expected form may name sizes of its own (`alpha*I(k)` by alpha expects `I(k)`).
         let expectedExpression = inIndexForm ? nil : try CheckedExpression(parsing: expected, declarations: declarations)
         var named = Set<String>()

@@ -5,14 +5,19 @@ enum DiffCommand {
     /// print one that fails), and prints it; `--verify` adds the verdict.
     static func run(_ options: Options, hessian: Bool) throws -> CommandResult {
         let text = try options.single("expression")
-        guard let variable = options.wrt else {
+        guard let variable = options.wrt.first else {
             throw UsageError("missing --wrt VARIABLE: the variable to differentiate with respect to")
+        }
+        if hessian && options.wrt.count > 1 {
+            throw UsageError(
+                "ricci hessian takes one --wrt; for a derivative by several variables in turn, give each to ricci diff: "
+                    + "ricci diff EXPR " + options.wrt.map { "--wrt \($0)" }.joined(separator: " "))
         }
         let declarations = try options.declarations()
         let checked = try CheckedExpression(parsing: text, declarations: declarations)
         let derivative = hessian
             ? try Ricci.hessian(of: checked, withRespectTo: variable, recordingSteps: options.steps)
-            : try Ricci.derivative(of: checked, withRespectTo: variable, recordingSteps: options.steps)
+            : try Ricci.derivative(of: checked, withRespectTo: options.wrt, recordingSteps: options.steps)
         // Every result is checked before it is shown: one that fails is a bug, never output.
         let verification = derivative.verify()
         func line(_ label: String, _ text: String) -> String {
@@ -60,7 +65,9 @@ enum DiffCommand {
     static func json(_ derivative: Derivative, verification: String?) -> JSONValue {
         .object([
             ("expr", .string(PlainPrinter.print(derivative.function))),
-            ("wrt", .string(derivative.variable)),
+            // One variable as a string, several (a derivative by each in turn) as a list.
+            ("wrt", derivative.kind == .higherOrder ? .array(derivative.variables.map { .string($0) })
+                : .string(derivative.variable)),
             ("shape", shapeJSON(derivative.shape)),
             ("plain", .string(derivative.plain)),
             ("index", .string(IndexPrinter.print(derivative.index))),

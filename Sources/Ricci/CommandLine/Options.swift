@@ -10,7 +10,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// The arguments of one command after the command name: positional arguments and options.
 struct Options {
     var positional: [String] = []
-    var wrt: String?
+    /// The variables of `--wrt`, in order: a derivative by each in turn.
+    var wrt: [String] = []
     var variables: [String] = []
     var functions: [String] = []
     /// `--tag` of `ricci corpus`: the categories of cases to run.
@@ -63,14 +64,7 @@ struct Options {
                 return next
             }
             switch name {
-            case "wrt":
-                let variable = try value()
-                if let first = wrt {
-                    throw UsageError(
-                        "--wrt is given twice (\(first), then \(variable)): a derivative by several variables is not "
-                            + "supported yet; differentiate by one")
-                }
-                wrt = variable
+            case "wrt": wrt.append(try value())
             case "var": variables.append(try value())
             case "func": functions.append(try value())
             case "tag": tags.append(try value())

@@ -20,14 +20,25 @@ public struct Derivative: Sendable {
         case jacobian
         /// Second derivative of a scalar function: `H[i,p] = ∂²f/∂x_i ∂x_p`.
         case hessian
+        /// A derivative by several variables in turn, or of order three and more
+        /// (`D[i,j,p,q,r,s] = ∂²f[i,j]/∂X[p,q]∂Y[r,s]`): each step differentiates the result so
+        /// far; a matrix for a second derivative of a scalar function (`LANGUAGE.md`'s vec
+        /// convention), index notation otherwise.
+        case higherOrder
     }
 
     /// Gradient, Jacobian or Hessian.
     public let kind: Kind
     /// The function differentiated.
     public let function: MatrixExpr
-    /// The variable.
+    /// The variable (the first, for a derivative by several in turn).
     public let variable: String
+    /// The variables differentiated by, in order (`[x]` for a first derivative, `[x, x]` for
+    /// a Hessian).
+    public let variables: [String]
+    /// For a derivative of higher order, the one of order one less (in index notation),
+    /// which verification differentiates numerically.
+    let lower: IndexNotation?
     /// The variables and functions of the problem.
     public let environment: Environment
     /// The derivative's axes: the variable's for a gradient, `[m, n]` for a matrix-form
@@ -65,11 +76,13 @@ public struct Derivative: Sendable {
     fileprivate init(
         kind: Kind, function: MatrixExpr, variable: String, environment: Environment, shape: [Dimension],
         matrix: MatrixExpr?, matrixShape: Shape?, deferred: DeferredForms, gradient: MatrixExpr?,
-        steps: [DerivationStep]
+        steps: [DerivationStep], variables: [String] = [], lower: IndexNotation? = nil
     ) {
         self.kind = kind
         self.function = function
         self.variable = variable
+        self.variables = variables.isEmpty ? (kind == .hessian ? [variable, variable] : [variable]) : variables
+        self.lower = lower
         self.environment = environment
         self.shape = shape
         self.matrix = matrix
@@ -88,7 +101,8 @@ private final class DeferredForms: @unchecked Sendable {
     private let lock = NSLock()
     private var notationValue: IndexNotation?
     private var repeatsValue: SubexpressionGraph??
-    private let source: (context: IndexContext, terms: [Term], function: [Index], variable: [Index], matrix: ExprID?)?
+    private let source: (context: IndexContext, terms: [Term], function: [Index], variables: [[Index]], name: String,
+                         matrix: ExprID?)?
 
     init(_ notation: IndexNotation, repeats: SubexpressionGraph?) {
         notationValue = notation
@@ -96,19 +110,21 @@ private final class DeferredForms: @unchecked Sendable {
         source = nil
     }
 
-    init(context: IndexContext, terms: [Term], functionIndices: [Index], variableIndices: [Index], matrix: ExprID?) {
-        source = (context, terms, functionIndices, variableIndices, matrix)
+    init(context: IndexContext, terms: [Term], functionIndices: [Index], variableGroups: [[Index]], name: String,
+         matrix: ExprID?) {
+        source = (context, terms, functionIndices, variableGroups, name, matrix)
     }
 
     var notation: IndexNotation {
         lock.withLock {
             if let notationValue { return notationValue }
-            guard let (context, terms, function, variable, _) = source else {
+            guard let (context, terms, function, variables, name, _) = source else {
                 preconditionFailure("deferred forms have a value or a source")
             }
             // A lone term skipped canonical form while merging; the printed form wants it.
-            let canonical = terms.count == 1 ? [context.canonical(terms[0], free: function + variable)] : terms
-            let written = context.notation(of: canonical, functionIndices: function, variableIndices: variable)
+            let free = function + variables.flatMap { $0 }
+            let canonical = terms.count == 1 ? [context.canonical(terms[0], free: free)] : terms
+            let written = context.notation(of: canonical, functionIndices: function, variableGroups: variables, name: name)
             notationValue = written
             return written
         }
@@ -117,7 +133,7 @@ private final class DeferredForms: @unchecked Sendable {
     var repeats: SubexpressionGraph? {
         lock.withLock {
             if let repeatsValue { return repeatsValue }
-            guard let (context, _, _, _, matrix) = source else {
+            guard let (context, _, _, _, _, matrix) = source else {
                 preconditionFailure("deferred forms have a value or a source")
             }
             let graph = matrix.flatMap { id in
@@ -169,6 +185,72 @@ struct Differentiator {
             matrixShape: jacobianMatrixShape(function: functionShape, variable: variableShape))
     }
 
+    /// The derivative by `variables` in turn (`LANGUAGE.md`, "Derivatives of every order"):
+    /// the first by reverse mode for a scalar function (forward mode otherwise), each further
+    /// one by differentiating the terms so far (``IndexContext/derivative(of:free:withRespectTo:variableIndices:)``).
+    /// One variable is ``derivative(withRespectTo:)``; the same variable twice, of a scalar
+    /// function, ``hessian(withRespectTo:)``. A second derivative of a scalar function has a
+    /// matrix form in the vec convention, applied to the first derivative: by a scalar it has
+    /// the first's shape, of a scalar (by a scalar first) the second variable's, vector by
+    /// vector `D[p,r]`, anything else `∂vec(G)/∂vec(Y)ᵀ`. Higher orders, and second derivatives
+    /// of a non-scalar function, are in index notation `D[i,j,p,q,r,s,…]`.
+    func derivative(withRespectTo variables: [String]) throws -> Derivative {
+        guard let first = variables.first else {
+            throw DerivativeRequestError(message: "no variable to differentiate by")
+        }
+        if variables.count == 1 { return try derivative(withRespectTo: first) }
+        for name in variables where environment.variables[name] == nil {
+            throw DerivativeRequestError(message: "unknown variable '\(name)': it is neither declared nor in \(expression)")
+        }
+        let (context, root, firstShape) = try prepare(first, differentiatedAgain: true, alsoIndependent: Array(variables.dropFirst()))
+        let functionShape = context.table.shape(root)
+        if variables.count == 2, variables[1] == first, functionShape.isScalar {
+            return try hessian(withRespectTo: first)
+        }
+        let functionIndices = functionShape.isScalar ? [] : context.allocator.fresh(for: functionShape)
+        var groups = [context.allocator.fresh(for: firstShape)]
+        var terms = functionShape.isScalar
+            ? try context.reverseGradient(of: root, withRespectTo: first, variableIndices: groups[0])
+            : try context.forwardDerivative(of: root, at: functionIndices, withRespectTo: first, variableIndices: groups[0])
+        var lowerTerms = terms
+        for name in variables.dropFirst() {
+            let indices = context.allocator.fresh(for: environment.variables[name]!.shape)
+            lowerTerms = terms
+            terms = try context.derivative(
+                of: terms, free: functionIndices + groups.flatMap { $0 }, withRespectTo: name, variableIndices: indices)
+            groups.append(indices)
+            if let trace = context.trace {
+                let notation = context.notation(of: terms.map { context.canonical($0, free: functionIndices + groups.flatMap { $0 }) },
+                                                functionIndices: functionIndices, variableGroups: groups, name: "D")
+                trace.record("by \(name)", IndexPrinter.print(notation))
+            }
+        }
+        try context.checkCompoundEntries()
+        let lowerGroups = Array(groups.dropLast())
+        let lower = context.notation(
+            of: lowerTerms.count == 1
+                ? [context.canonical(lowerTerms[0], free: functionIndices + lowerGroups.flatMap { $0 })] : lowerTerms,
+            functionIndices: functionIndices, variableGroups: lowerGroups, name: lowerGroups.count == 1 ? "J" : "D")
+        // A second derivative of a scalar: the first step's indices stand for the function.
+        let isSecondOfScalar = functionShape.isScalar && variables.count == 2
+        let (rows, columns) = (groups[0], groups.count > 1 ? groups[1] : [])
+        var matrixShape: Shape?
+        if isSecondOfScalar {
+            let (firstAxes, secondAxes) = (rows.map(context.range(of:)), columns.map(context.range(of:)))
+            if firstAxes.isEmpty {
+                matrixShape = environment.variables[variables[1]]!.shape
+            } else if secondAxes.isEmpty {
+                matrixShape = firstShape
+            } else if firstAxes.count == 1 && secondAxes.count == 1 {
+                matrixShape = Shape(firstAxes[0], secondAxes[0])
+            }
+        }
+        return try package(
+            .higherOrder, context, terms, functionIndices: rows, variable: first, variableIndices: columns,
+            matrixShape: matrixShape, allowsMatrix: isSecondOfScalar,
+            notation: (functionIndices, groups, "D"), variables: variables, lower: lower)
+    }
+
     /// The Hessian of a scalar function: the gradient by reverse mode, lifted, then its
     /// Jacobian by forward mode. A matrix for a vector or scalar variable; index notation
     /// for a matrix variable (an order-4 tensor).
@@ -210,13 +292,17 @@ struct Differentiator {
     /// of the derivation, so that the gradient of `logdet(S)` stays `inv(S)'` to be
     /// differentiated, not `inv(S)`, which has another derivative. The property still decides
     /// the test points.
-    private func prepare(_ variable: String, differentiatedAgain: Bool = false) throws -> (IndexContext, ExprID, Shape) {
+    private func prepare(_ variable: String, differentiatedAgain: Bool = false, alsoIndependent: [String] = [])
+        throws -> (IndexContext, ExprID, Shape)
+    {
         guard let declared = environment.variables[variable] else {
             throw DerivativeRequestError(
                 message: "unknown variable '\(variable)': it is neither declared nor in \(expression)")
         }
         var derivationEnvironment = environment
-        if differentiatedAgain { derivationEnvironment.variables[variable]?.property = nil }
+        if differentiatedAgain {
+            for name in [variable] + alsoIndependent { derivationEnvironment.variables[name]?.property = nil }
+        }
         let context = IndexContext(table: ExpressionTable(environment: derivationEnvironment), profile: profile)
         let root = context.table.intern(tree: expression)
         if recordingSteps {
@@ -243,16 +329,25 @@ struct Differentiator {
     }
 
     /// Lifts the terms (when a matrix form is wanted) and builds the result.
+    ///
+    /// The matrix form lifts the terms as a derivative of something indexed by
+    /// `functionIndices` by something indexed by `variableIndices`; the index notation lists
+    /// `notationFunction` and then each of `notationGroups` (the function's and each variable's
+    /// indices, for a derivative by several variables), under `name`.
     private func package(
         _ kind: Derivative.Kind, _ context: IndexContext, _ terms: [Term], functionIndices: [Index],
-        variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil
+        variable: String, variableIndices: [Index], matrixShape: Shape?, gradient: MatrixExpr? = nil,
+        allowsMatrix: Bool = true, notation: (function: [Index], groups: [[Index]], name: String)? = nil,
+        variables: [String] = [], lower: IndexNotation? = nil
     ) throws -> Derivative {
         var matrix: MatrixExpr?
         var matrixID: ExprID?
         var matrixShape = matrixShape
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
         var lifted: [LiftedTerm]?
-        if let matrixShape {
+        if !allowsMatrix {
+            matrixShape = nil
+        } else if let matrixShape {
             lifted = try? context.lift(terms, free: functionIndices + variableIndices, shape: matrixShape)
         } else if !functionIndices.isEmpty, !variableIndices.isEmpty, functionIndices.count + variableIndices.count <= 4 {
             // A matrix by a matrix (or a vector by a matrix, a matrix by a vector): the vec
@@ -277,16 +372,18 @@ struct Differentiator {
                     + "  →  " + PlainPrinter.print(context.table.expression(step.after)))
             }
         }
+        let written = notation ?? (functionIndices, [variableIndices], "J")
         let deferred = DeferredForms(
-            context: context, terms: terms, functionIndices: functionIndices, variableIndices: variableIndices,
-            matrix: matrixID)
+            context: context, terms: terms, functionIndices: written.function, variableGroups: written.groups,
+            name: written.name, matrix: matrixID)
         if let trace = context.trace {
             trace.record("result", matrix.map(PlainPrinter.print) ?? IndexPrinter.print(deferred.notation))
         }
-        let shape = matrix != nil ? matrixShape!.axes : (functionIndices + variableIndices).map(context.range(of:))
+        let allIndices = written.function + written.groups.flatMap { $0 }
+        let shape = matrix != nil ? matrixShape!.axes : allIndices.map(context.range(of:))
         return Derivative(
             kind: kind, function: expression, variable: variable, environment: environment, shape: shape,
             matrix: matrix, matrixShape: matrix != nil ? matrixShape : nil, deferred: deferred,
-            gradient: gradient, steps: context.trace?.steps ?? [])
+            gradient: gradient, steps: context.trace?.steps ?? [], variables: variables, lower: lower)
     }
 }

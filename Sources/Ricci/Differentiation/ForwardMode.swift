@@ -24,3 +24,35 @@ extension IndexContext {
         return result
     }
 }
+
+extension IndexContext {
+    /// `∂ T[free] / ∂ Y[variableIndices]` of an index sum `T` (the terms of a derivative taken
+    /// so far) for the variable `Y` named `variable`: the product rule over each term's
+    /// factors, `∂(E[a]^c) = c E[a]^(c−1) ∂E[a]` with `∂E[a]` by the derivative rules, deltas
+    /// constant; then deltas contracted and like terms merged. Free indices are `free` then
+    /// `variableIndices`. This is how a derivative of any order is taken: each step
+    /// differentiates the result so far, whatever its shape.
+    func derivative(
+        of terms: [Term], free: [Index], withRespectTo variable: String, variableIndices: [Index]
+    ) throws -> [Term] {
+        let variableNode = table.intern(.variable(variable))
+        let target = DerivativeTarget(node: variableNode, indices: variableIndices, recursive: true, variable: variable)
+        var result: [Term] = []
+        for term in terms {
+            for (position, factor) in term.factors.enumerated() {
+                guard case .entry(let id, let indices, let exponent) = factor,
+                      id == variableNode || table.depends(id, on: variable)
+                else { continue }
+                var rest = term
+                rest.factors.remove(at: position)
+                rest.coefficient *= exponent
+                let lowered = exponent - .one
+                if !lowered.isZero { rest.factors.append(.entry(id, indices, exponent: lowered)) }
+                for change in try derivative(of: id, at: Array(indices), target) {
+                    result.append(product(rest, change))
+                }
+            }
+        }
+        return merged(result, free: free + variableIndices)
+    }
+}

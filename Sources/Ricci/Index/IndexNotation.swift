@@ -30,16 +30,28 @@ public struct IndexNotation: Hashable, Sendable {
     public var ranges: [String: Dimension]
     /// The terms; none means zero.
     public var terms: [Term]
+    /// The name on the left side: `J` for a first derivative, `D` for a higher one.
+    public var name: String = "J"
 }
 
 extension IndexContext {
     /// The index sum as ``IndexNotation``: the function's free indices named `i, j`, the
-    /// variable's `p, q`, summed ones `k, l, m, …` — skipping names that are variables or
-    /// dimensions of the problem, so no index reads like something else.
+    /// variable's `p, q`, summed ones `k, l, m, …` — a free index skipping only names of
+    /// variables, a summed one also the problem's dimension symbols, so no index reads like
+    /// something else.
     func notation(of terms: [Term], functionIndices: [Index], variableIndices: [Index]) -> IndexNotation {
+        notation(of: terms, functionIndices: functionIndices, variableGroups: [variableIndices], name: "J")
+    }
+
+    /// The notation of a derivative by several variables in turn: `variableGroups` holds each
+    /// variable's indices, named `p q`, then `r s`, `t u`, `v w` (`LANGUAGE.md`).
+    func notation(of terms: [Term], functionIndices: [Index], variableGroups: [[Index]], name: String) -> IndexNotation {
+        // Free indices keep their conventional letters unless a variable has that name;
+        // summed ones also avoid the problem's dimension symbols.
         var taken = Set(table.environment.variables.keys)
+        var dimensionNames = Set<String>()
         for variable in table.environment.variables.values {
-            for case .named(let name) in [variable.shape.rows, variable.shape.columns] { taken.insert(name) }
+            for case .named(let name) in [variable.shape.rows, variable.shape.columns] { dimensionNames.insert(name) }
         }
         var names: [Index: String] = [:]
         var ranges: [String: Dimension] = [:]
@@ -50,9 +62,14 @@ extension IndexContext {
             names[index] = name
             ranges[name] = range(of: index)
         }
+        let groupLetters = [["p", "q"], ["r", "s"], ["t", "u"], ["v", "w"]]
         for index in functionIndices { assign(index, from: ["i", "j"]) }
-        for index in variableIndices { assign(index, from: ["p", "q"]) }
-        let summedNames = ["k", "l", "m", "n", "r", "s", "t", "u", "v", "w", "a", "b", "c", "d", "e", "f", "g", "h", "o"]
+        for (position, group) in variableGroups.enumerated() {
+            for index in group { assign(index, from: position < groupLetters.count ? groupLetters[position] : []) }
+        }
+        let variableIndices = variableGroups.flatMap { $0 }
+        taken.formUnion(dimensionNames)
+        let summedNames = ["k", "l", "m", "n", "a", "b", "c", "d", "e", "f", "g", "h", "o", "r", "s", "t", "u", "v", "w"]
         let order = Dictionary(uniqueKeysWithValues: (functionIndices + variableIndices).enumerated().map { ($1, $0) })
         func isDelta(_ factor: IndexNotation.Factor) -> Bool {
             if case .delta = factor { return true }
@@ -86,7 +103,8 @@ extension IndexContext {
             converted.append(IndexNotation.Term(coefficient: term.coefficient, factors: factors))
         }
         return IndexNotation(
-            freeIndices: (functionIndices + variableIndices).map { names[$0]! }, ranges: ranges, terms: converted)
+            freeIndices: (functionIndices + variableIndices).map { names[$0]! }, ranges: ranges, terms: converted,
+            name: name)
     }
 }
 

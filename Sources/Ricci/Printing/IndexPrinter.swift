@@ -4,8 +4,10 @@
 /// scalar expressions of the language, `delta(a,b)` and indexed expressions (`A[i,j]`,
 /// `x[i]`, `inv(X)[i,p]`, `(X'*B)[k,i]`), joined by `*`, `+` and `-`.
 public enum IndexPrinter {
-    /// `J[free…] = terms`, or `J = terms` when there is no free index.
-    public static func print(_ notation: IndexNotation, name: String = "J") -> String {
+    /// `J[free…] = terms`, or `J = terms` when there is no free index (the notation's own
+    /// name unless `name` is given).
+    public static func print(_ notation: IndexNotation, name: String? = nil) -> String {
+        let name = name ?? notation.name
         let header = notation.freeIndices.isEmpty ? name : "\(name)[\(notation.freeIndices.joined(separator: ","))]"
         return header + " = " + printTerms(notation.terms)
     }

@@ -78,8 +78,8 @@ final class MatrixSimplifier {
 
     /// The rules, in the order they are tried.
     static let rules: [SimplificationRule] = [
-        dropZeroTerms, cancelInverses, mergeLikeTerms, factorLeftMultiplier, factorRightMultiplier, pullCommonScalar,
-        pullCommonCoefficient, expandEntrywisePolynomial,
+        dropZeroTerms, cancelInverses, mergeLikeTerms, factorKronecker, mergeDiagonals, factorLeftMultiplier,
+        factorRightMultiplier, pullCommonScalar, pullCommonCoefficient, expandEntrywisePolynomial,
     ]
 
     /// `drop-zero-terms`: a term with a zero coefficient, a zero factor (`zeros(m,n)`, `0`),
@@ -337,7 +337,7 @@ final class MatrixSimplifier {
 
     /// The terms that satisfy `belongs`, the others, and the position of the first member
     /// among the others (where the group goes back, so the sum keeps its order).
-    private static func partition(_ sum: SumForm, _ belongs: (ProductTerm) -> Bool) -> (SumForm, SumForm, Int) {
+    static func partition(_ sum: SumForm, _ belongs: (ProductTerm) -> Bool) -> (SumForm, SumForm, Int) {
         var group: SumForm = []
         var rest: SumForm = []
         var position: Int?
@@ -353,7 +353,7 @@ final class MatrixSimplifier {
     }
 
     /// `rest` with `term` inserted at `position`.
-    private static func placed(_ term: ProductTerm, in rest: SumForm, at position: Int) -> SumForm {
+    static func placed(_ term: ProductTerm, in rest: SumForm, at position: Int) -> SumForm {
         var result = rest
         result.insert(term, at: min(position, result.count))
         return result

@@ -145,7 +145,7 @@ struct Verifier {
     var nodeBudget = Verifier.defaultNodeBudget
 
     /// The result of examining one test point.
-    private enum Examination {
+    enum Examination {
         /// The point is unsuitable (a value not finite, a matrix ill-conditioned): draw again.
         case rejected(String)
         /// Every comparison passed; the worst error, and what the detail should add (the
@@ -244,7 +244,7 @@ struct Verifier {
     }
 
     /// Thrown inside ``examine(_:at:)`` when the verdict is decided at this point.
-    private struct Decided: Error {
+    struct Decided: Error {
         let verification: Verification
     }
 
@@ -287,6 +287,8 @@ struct Verifier {
             return .rejected("the finite-difference step crosses a kink of \(PlainPrinter.print(kink))")
         }
 
+        if derivative.kind == .higherOrder { return try examineHigherOrder(evaluator, function: function, at: location) }
+
         // Central differences of the function: the first derivative.
         let differences: Tensor
         do {
@@ -320,6 +322,9 @@ struct Verifier {
         let firstAxes = function.axes + x.axes
         let secondAxes = x.axes + x.axes
         switch derivative.kind {
+        case .higherOrder:
+            // Examined before the first differences (examineHigherOrder).
+            throw Decided(verification: .failed("a derivative of higher order examined as one of order one \(location)"))
         case .gradient, .jacobian:
             if let matrix = derivative.matrix {
                 let value: Tensor
@@ -414,7 +419,7 @@ struct Verifier {
 
     /// Ricci's matrix-notation value `expr`, which must be `rows × columns` = `layout` and
     /// finite, with its axes of size 1 dropped (`axes`, as the reference has them).
-    private func evaluate(_ expr: MatrixExpr, _ label: String, at evaluator: Evaluator, as layout: [Int],
+    func evaluate(_ expr: MatrixExpr, _ label: String, at evaluator: Evaluator, as layout: [Int],
                           axes: [Int], _ location: String) throws -> Tensor {
         let value: Tensor
         do {
@@ -435,7 +440,7 @@ struct Verifier {
     }
 
     /// Ricci's index notation evaluated, which must have the axes `axes` and be finite.
-    private func evaluateIndex(at evaluator: Evaluator, axes: [Int], _ location: String) throws -> Tensor {
+    func evaluateIndex(at evaluator: Evaluator, axes: [Int], _ location: String) throws -> Tensor {
         let value: Tensor
         do {
             value = try derivative.index.evaluate(with: evaluator)
@@ -683,9 +688,12 @@ struct Verifier {
     /// points of a central difference (the variable's entry moved by ±h, as
     /// ``FiniteDifferences`` moves it): there the differences straddle the kink. An entry that
     /// stays 0 on both sides (a structural zero) is no crossing.
-    private func kinkCrossed(by expressions: [MatrixExpr], at evaluator: Evaluator) throws -> MatrixExpr? {
+    func kinkCrossed(by expressions: [MatrixExpr], at evaluator: Evaluator, moving variable: String? = nil) throws
+        -> MatrixExpr?
+    {
+        let name = variable ?? derivative.variable
         let arguments = kinkArguments(of: expressions)
-        guard !arguments.isEmpty, let original = evaluator.values[derivative.variable] else { return nil }
+        guard !arguments.isEmpty, let original = evaluator.values[name] else { return nil }
         func sign(_ value: Double) -> Int { value > 0 ? 1 : value < 0 ? -1 : 0 }
         var perturbed = evaluator
         for k in 0..<original.count {
@@ -696,9 +704,9 @@ struct Verifier {
             var minus = original
             minus.scalars[k] = entry - h
             for argument in arguments {
-                perturbed.values[derivative.variable] = plus
+                perturbed.values[name] = plus
                 guard let above = try? perturbed.evaluate(argument) else { continue }
-                perturbed.values[derivative.variable] = minus
+                perturbed.values[name] = minus
                 guard let below = try? perturbed.evaluate(argument), below.count == above.count else { continue }
                 for (a, b) in zip(above.scalars, below.scalars) where sign(a) != sign(b) { return argument }
             }
@@ -811,7 +819,7 @@ struct Verifier {
 }
 
 /// The comparisons at one test point, keeping the worst error and the first failure.
-private struct Comparisons {
+struct Comparisons {
     let location: String
     /// The worst error of Ricci's forms so far.
     var worst = 0.0

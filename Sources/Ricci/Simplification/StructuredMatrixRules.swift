@@ -1,0 +1,68 @@
+// Rules for sums of Kronecker products and of diagonal matrices, the forms of the vec convention.
+
+extension MatrixSimplifier {
+    /// `factor-kronecker`: `kron(A, B) + kron(A, C) = kron(A, B + C)` and
+    /// `kron(A, C) + kron(B, C) = kron(A + B, C)`, coefficients and scalars moved into the
+    /// factor that differs (`c kron(A, B) = kron(A, c B)`). Terms that are one Kronecker
+    /// product share a factor; the one shared by most goes first. Shrinks: the shared factor
+    /// is written once.
+    static let factorKronecker = SimplificationRule(name: "factor-kronecker") { simplifier, sum, _ in
+        guard sum.count >= 2 else { return nil }
+        let table = simplifier.table
+        /// The two factors of a term that is a lone Kronecker product.
+        func factors(_ term: ProductTerm) -> (ExprID, ExprID)? {
+            guard term.chain.count == 1, !term.chain[0].transposed,
+                  case .apply2(.kron, let a, let b) = table[term.chain[0].id]
+            else { return nil }
+            return (a, b)
+        }
+        for side in [0, 1] {
+            var counts: [ExprID: Int] = [:]
+            var order: [ExprID] = []
+            for term in sum {
+                guard let pair = factors(term) else { continue }
+                let shared = side == 0 ? pair.0 : pair.1
+                if counts[shared] == nil { order.append(shared) }
+                counts[shared, default: 0] += 1
+            }
+            guard let shared = order.first(where: { counts[$0]! >= 2 }) else { continue }
+            let (group, rest, position) = partition(sum) { term in
+                factors(term).map { (side == 0 ? $0.0 : $0.1) == shared } ?? false
+            }
+            // The other factors, each with its term's coefficient and scalars, summed.
+            let others: SumForm = group.map { term in
+                let other = side == 0 ? factors(term)!.1 : factors(term)!.0
+                var inner = table.productTerm(other)
+                inner.coefficient *= term.coefficient
+                inner.scalars = (inner.scalars + term.scalars).sorted()
+                return inner
+            }
+            let otherShape = table.shape(side == 0 ? factors(group[0])!.1 : factors(group[0])!.0)
+            let combined = simplifier.simplify(others, shape: otherShape)
+            let product = side == 0 ? table.kron(shared, combined) : table.kron(combined, shared)
+            return placed(table.productTerm(product), in: rest, at: position)
+        }
+        return nil
+    }
+
+    /// `merge-diagonals`: `c₁ diagm(u) + c₂ diagm(v) = diagm(c₁ u + c₂ v)` for terms that are
+    /// one diagonal matrix. Shrinks: one `diagm` for several.
+    static let mergeDiagonals = SimplificationRule(name: "merge-diagonals") { simplifier, sum, _ in
+        guard sum.count >= 2 else { return nil }
+        let table = simplifier.table
+        func diagonal(_ term: ProductTerm) -> ExprID? {
+            guard term.chain.count == 1, case .apply(.diagonalMatrix, let v) = table[term.chain[0].id] else { return nil }
+            return v
+        }
+        let (group, rest, position) = partition(sum) { diagonal($0) != nil }
+        guard group.count >= 2 else { return nil }
+        let vectors: SumForm = group.map { term in
+            var inner = table.productTerm(diagonal(term)!)
+            inner.coefficient *= term.coefficient
+            inner.scalars = (inner.scalars + term.scalars).sorted()
+            return inner
+        }
+        let combined = simplifier.simplify(vectors, shape: table.shape(diagonal(group[0])!))
+        return placed(table.productTerm(table.apply(.diagonalMatrix, combined)), in: rest, at: position)
+    }
+}
