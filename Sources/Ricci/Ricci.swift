@@ -89,15 +89,24 @@ extension Derivative {
         guard let matrix else { return IndexPrinter.print(index) }
         return repeatedSubexpressions.map(PrettyPrinter.printNamingRepeats) ?? PrettyPrinter.print(matrix)
     }
-    /// LaTeX math, `nil` when there is no matrix form.
-    public var latex: String? { matrix.map(LaTeXPrinter.print) }
-    /// A NumPy expression (every value a 2-D array), `nil` when there is no matrix form.
+    /// The axes of the index form, one per free index (`[m, n, p, q]` for `J[i,j,p,q]`):
+    /// ``shape`` arranges the same entries as a matrix when there is a matrix form.
+    public var indexShape: [Dimension] { index.freeIndices.map { index.ranges[$0] ?? .one } }
+    /// LaTeX math: the matrix form, or the index form when there is none
+    /// (`\frac{\partial f_{ij}}{\partial X_{pq}} = \delta_{ip} A_{qj}`, Einstein's convention).
+    public var latex: String? {
+        if let matrix { return LaTeXPrinter.print(matrix) }
+        let counts = variables.map { (name: $0, indexCount: environment.variables[$0]?.shape.indexRanges.count ?? 0) }
+        let functionCount = index.freeIndices.count - counts.reduce(0) { $0 + $1.indexCount }
+        return IndexLaTeXPrinter.print(index, functionIndexCount: max(0, functionCount), variables: counts)
+    }
+    /// A NumPy expression (every value a 2-D array): the matrix form, or the index form as
+    /// `np.einsum` calls giving an array with an axis per index when there is no matrix form.
     public var numpy: String? {
         let environment = self.environment
-        return matrix.map {
-            NumPyPrinter.print(
-                $0, isScalar: { (try? environment.shape(of: $0))?.isScalar ?? false },
-                isRowVector: { (try? environment.shape(of: $0))?.kind == .rowVector })
-        }
+        let isScalar = { (expr: MatrixExpr) in (try? environment.shape(of: expr))?.isScalar ?? false }
+        let isRowVector = { (expr: MatrixExpr) in (try? environment.shape(of: expr))?.kind == .rowVector }
+        guard let matrix else { return EinsumPrinter.print(index, isScalar: isScalar, isRowVector: isRowVector) }
+        return NumPyPrinter.print(matrix, isScalar: isScalar, isRowVector: isRowVector)
     }
 }

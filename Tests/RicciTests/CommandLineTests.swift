@@ -109,7 +109,7 @@ import Testing
         let result = ricci("diff", "tr((X*W - Y)*(X*W - Y)')", "--wrt", "W", "--format", "json")
         #expect(result.status == 0)
         #expect(result.output == """
-            {"expr": "tr((X*W - Y)*(X*W - Y)')", "wrt": "W", "shape": ["n", "k"], \
+            {"expr": "tr((X*W - Y)*(X*W - Y)')", "wrt": "W", "shape": ["n", "k"], "index_shape": ["n", "k"], \
             "plain": "2*X'*(X*W - Y)", "index": "J[p,q] = 2*X[l,p]*(X*W - Y)[l,q]", \
             "pretty": "2 Xᵀ(X W − Y)", "latex": "2 X^{\\\\top} \\\\left(X W - Y\\\\right)", \
             "numpy": "2 * X.T @ (X @ W - Y)", "verified": "passed"}
@@ -117,11 +117,14 @@ import Testing
             """)
     }
 
-    @Test func jsonOfAnIndexOnlyJacobianHasNullMatrixForms() {
+    @Test func jsonOfAnIndexOnlyJacobianHasTheIndexFormInEveryNotation() {
         let result = ricci("diff", "diagv(X)", "--wrt", "X", "--format", "json", "--var", "X:n,n")
         #expect(result.output.contains("\"shape\": [\"n\", \"n\", \"n\"]"))
         #expect(result.output.contains("\"plain\": null"))
         #expect(result.output.contains("\"index\": \"J[i,p,q] = delta(i,p)*delta(i,q)\""))
+        // The index form in LaTeX and as NumPy code, where there is no matrix form.
+        #expect(result.output.contains(#""latex": "\\frac{\\partial f_{i}}{\\partial X_{pq}} = \\delta_{ip} \\delta_{iq}""#))
+        #expect(result.output.contains(#""numpy": "np.einsum('ip,iq->ipq', np.eye(n), np.eye(n))""#))
     }
 
     @Test func showPrintsInferredShapes() {

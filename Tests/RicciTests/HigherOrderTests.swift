@@ -76,6 +76,14 @@ private func derivative(_ expression: String, _ variables: [String], _ declarati
         #expect(result.verify().verdict == .passed, "\(expression)")
     }
 
+    /// Without a matrix form, LaTeX and NumPy print the index form.
+    @Test func indexFormsInLaTeXAndNumPy() throws {
+        let result = try derivative("sum(exp(x))", ["x", "x", "x"])
+        #expect(result.latex == #"\frac{\partial^{3} f}{\partial x_{p} \partial x_{r} \partial x_{t}} = \delta_{pr} \delta_{pt} \left(\exp\left(x\right)\right)_{p}"#)
+        #expect(result.numpy == "np.einsum('pr,pt,p->prt', np.eye(m), np.eye(m), np.ravel(np.exp(x)))")
+        #expect(result.indexShape == [.named("m"), .named("m"), .named("m")])
+    }
+
     /// The index form of a first derivative uses `i j` and `p q` whatever dimensions are called.
     @Test func freeIndicesKeepTheirLetters() throws {
         let result = try derivative("A*X*B", ["X"], ["A:m,n", "X:n,p", "B:p,q"])

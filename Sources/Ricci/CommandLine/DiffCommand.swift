@@ -60,8 +60,9 @@ enum DiffCommand {
         return CommandResult(output: output + "\n", error: "", status: 0)
     }
 
-    /// The JSON object of `LANGUAGE.md`: `expr`, `wrt`, `shape`, `plain`, `index`, `pretty`,
-    /// `latex`, `numpy`, `verified` (`passed`, `failed` or `skipped`).
+    /// The JSON object of `LANGUAGE.md`: `expr`, `wrt`, `shape` (of the matrix form when there
+    /// is one), `index_shape` (one axis per index), `plain`, `index`, `pretty`, `latex`,
+    /// `numpy`, `verified` (`passed`, `failed` or `skipped`).
     static func json(_ derivative: Derivative, verification: String?) -> JSONValue {
         .object([
             ("expr", .string(PlainPrinter.print(derivative.function))),
@@ -69,6 +70,7 @@ enum DiffCommand {
             ("wrt", derivative.kind == .higherOrder ? .array(derivative.variables.map { .string($0) })
                 : .string(derivative.variable)),
             ("shape", shapeJSON(derivative.shape)),
+            ("index_shape", shapeJSON(derivative.indexShape)),
             ("plain", .string(derivative.plain)),
             ("index", .string(IndexPrinter.print(derivative.index))),
             ("pretty", .string(derivative.pretty)),

@@ -1,0 +1,134 @@
+// Index notation in LaTeX and as NumPy code (`np.einsum`), for derivatives without a matrix form.
+
+/// LaTeX of ``IndexNotation``, with Einstein's convention (an index repeated in a term is
+/// summed): `\frac{\partial f_{ij}}{\partial X_{pq}} = \delta_{ip} A_{qj}`.
+public enum IndexLaTeXPrinter {
+    /// The derivative of the function by `variables` in turn, in index notation. The left
+    /// side is the derivative's fraction, the function's indices on `f`, each variable's on
+    /// its own `∂`; the right side the terms, entries of compound expressions parenthesised
+    /// (`\left(X W - Y\right)_{lq}`).
+    public static func print(
+        _ notation: IndexNotation, functionIndexCount: Int, variables: [(name: String, indexCount: Int)]
+    ) -> String {
+        let free = notation.freeIndices
+        let functionIndices = free.prefix(functionIndexCount).joined()
+        var position = functionIndexCount
+        var denominators: [String] = []
+        for (variable, count) in variables {
+            let end = min(free.count, position + count)
+            let indices = free[min(position, end)..<end].joined()
+            position = end
+            denominators.append("\\partial " + LaTeXPrinter.print(.variable(variable)) + (indices.isEmpty ? "" : "_{\(indices)}"))
+        }
+        let order = variables.count
+        let numerator = "\\partial" + (order > 1 ? "^{\(order)}" : "") + " f" + (functionIndices.isEmpty ? "" : "_{\(functionIndices)}")
+        return "\\frac{\(numerator)}{\(denominators.joined(separator: " "))} = " + terms(notation.terms)
+    }
+
+    /// The right side: the terms joined by `+` and `-`, `0` for none.
+    static func terms(_ terms: [IndexNotation.Term]) -> String {
+        guard !terms.isEmpty else { return "0" }
+        var output = ""
+        for (position, term) in terms.enumerated() {
+            let negative = term.coefficient.isNegative
+            if position > 0 { output += negative ? " - " : " + " } else if negative { output += "-" }
+            var parts = term.factors.map(factor)
+            let magnitude = term.coefficient.magnitude
+            if !magnitude.isOne || parts.isEmpty { parts.insert(LaTeXPrinter.print(.number(magnitude)), at: 0) }
+            output += parts.joined(separator: " ")
+        }
+        return output
+    }
+
+    /// `\delta_{ip}`, `A_{qj}`, `\left(X W - Y\right)_{lq}`, `{x_{p}}^{-3}`.
+    static func factor(_ factor: IndexNotation.Factor) -> String {
+        switch factor {
+        case .delta(let a, let b):
+            return "\\delta_{\(a)\(b)}"
+        case .entry(let expr, let indices, let exponent):
+            var base = LaTeXPrinter.print(expr)
+            if case .variable = expr {} else if !indices.isEmpty || !exponent.isOne {
+                base = "\\left(" + base + "\\right)"
+            }
+            let subscripted = indices.isEmpty ? base : base + "_{\(indices.joined())}"
+            return exponent.isOne ? subscripted : "{\(subscripted)}^{\(LaTeXPrinter.print(.number(exponent)))}"
+        }
+    }
+}
+
+/// NumPy code of ``IndexNotation``: one `np.einsum` per term, summed, giving an array with
+/// one axis per free index (`D[i,j,p,q]` is an `m×n×p×q` array). Entries are the NumPy forms
+/// of their expressions (``NumPyPrinter``, every value 2-D): a vector entry is raveled, a
+/// scalar one taken as a number, a delta is an identity matrix.
+public enum EinsumPrinter {
+    /// The expression, given how to tell scalars and row vectors (as ``NumPyPrinter``) and
+    /// the size of each index as a Python expression (a dimension name or number).
+    public static func print(
+        _ notation: IndexNotation, isScalar: @escaping (MatrixExpr) -> Bool,
+        isRowVector: @escaping (MatrixExpr) -> Bool = { _ in false }
+    ) -> String {
+        // einsum takes one letter per index: the notation's names, or letters not in use.
+        var letters: [String: Character] = [:]
+        var used = Set<Character>()
+        let alphabet = Array("ijpqrstuvwklmnabcdefghoxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        func letter(_ name: String) -> Character {
+            if let known = letters[name] { return known }
+            let chosen = name.count == 1 && !used.contains(name.first!) && name.first!.isLetter
+                ? name.first! : alphabet.first { !used.contains($0) }!
+            used.insert(chosen)
+            letters[name] = chosen
+            return chosen
+        }
+        let output = String(notation.freeIndices.map(letter))
+        func size(_ index: String) -> String {
+            notation.ranges[index].map(NumPyPrinter.dimension) ?? "1"
+        }
+        guard !notation.terms.isEmpty else {
+            let shape = notation.freeIndices.map(size).joined(separator: ", ")
+            return "np.zeros((\(shape)\(notation.freeIndices.count == 1 ? "," : "")))"
+        }
+        var pieces: [String] = []
+        for term in notation.terms {
+            var subscripts: [String] = []
+            var operands: [String] = []
+            var scalars: [String] = []
+            for factor in term.factors {
+                switch factor {
+                case .delta(let a, let b):
+                    subscripts.append(String([letter(a), letter(b)]))
+                    operands.append("np.eye(\(size(a)))")
+                case .entry(let expr, let indices, let exponent):
+                    var code = NumPyPrinter.print(expr, isScalar: isScalar, isRowVector: isRowVector)
+                    if !exponent.isOne {
+                        code = "(\(code)) ** \(NumPyPrinter.print(.number(exponent), isScalar: { _ in true }))"
+                    }
+                    switch indices.count {
+                    case 0: scalars.append("np.squeeze(\(code))")
+                    case 1:
+                        subscripts.append(String(letter(indices[0])))
+                        operands.append("np.ravel(\(code))")
+                    default:
+                        subscripts.append(String(indices.map(letter)))
+                        operands.append(code)
+                    }
+                }
+            }
+            // A free index no factor carries makes the term constant along it: ones over it.
+            let carried = Set(subscripts.joined())
+            for index in notation.freeIndices where !carried.contains(letter(index)) {
+                subscripts.append(String(letter(index)))
+                operands.append("np.ones(\(size(index)))")
+            }
+            var piece = operands.isEmpty
+                ? "1.0"
+                : "np.einsum('\(subscripts.joined(separator: ","))->\(output)', \(operands.joined(separator: ", ")))"
+            let magnitude = term.coefficient.magnitude
+            let factors = (magnitude.isOne ? [] : [NumPyPrinter.print(.number(magnitude), isScalar: { _ in true })]) + scalars
+            if !factors.isEmpty { piece = factors.joined(separator: " * ") + " * " + piece }
+            pieces.append((term.coefficient.isNegative ? "- " : "+ ") + piece)
+        }
+        var text = pieces.joined(separator: " ")
+        if text.hasPrefix("+ ") { text.removeFirst(2) } else if text.hasPrefix("- ") { text = "-" + text.dropFirst(2) }
+        return text
+    }
+}
