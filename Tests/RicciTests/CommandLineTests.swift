@@ -118,13 +118,13 @@ import Testing
     }
 
     @Test func jsonOfAnIndexOnlyJacobianHasTheIndexFormInEveryNotation() {
-        let result = ricci("diff", "diagv(X)", "--wrt", "X", "--format", "json", "--var", "X:n,n")
-        #expect(result.output.contains("\"shape\": [\"n\", \"n\", \"n\"]"))
+        let result = ricci("diff", "kron(A, X)", "--wrt", "X", "--format", "json", "--var", "X:n,n", "--var", "A:m,m")
+        #expect(result.output.contains("\"shape\": [\"m\", \"n\", \"m\", \"n\", \"n\", \"n\"]"))
         #expect(result.output.contains("\"plain\": null"))
-        #expect(result.output.contains("\"index\": \"J[i,p,q] = delta(i,p)*delta(i,q)\""))
+        #expect(result.output.contains("\"index\": \"J[i,j,k1,k2,p,q] = delta(j,p)*delta(k2,q)*A[i,k1]\""))
         // The index form in LaTeX and as NumPy code, where there is no matrix form.
-        #expect(result.output.contains(#""latex": "\\frac{\\partial f_{i}}{\\partial X_{pq}} = \\delta_{ip} \\delta_{iq}""#))
-        #expect(result.output.contains(#""numpy": "np.einsum('ip,iq->ipq', np.eye(n), np.eye(n))""#))
+        #expect(result.output.contains(#""latex": "\\frac{\\partial f_{i,j,k1,k2}}{\\partial X_{p,q}} = \\delta_{jp} \\delta_{k2,q} A_{i,k1}""#))
+        #expect(result.output.contains(#""numpy": "np.einsum('jp,sq,ir->ijrspq', np.eye(n), np.eye(n), A)""#))
     }
 
     @Test func showPrintsInferredShapes() {

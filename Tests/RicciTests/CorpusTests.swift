@@ -27,6 +27,16 @@ import Testing
                 "\(id): \(PlainPrinter.print(matrix)) is longer than \(corpusCase.expected)")
     }
 
+    /// The cases that expect index notation (matrices by matrices) also have a matrix form
+    /// now, in the vec convention, verified.
+    @Test(arguments: Fixtures.publicCorpus.filter(\.expectsIndexForm).map(\.id))
+    func indexFormCasesHaveAKroneckerForm(id: String) throws {
+        let outcome = CorpusRunner.run(Fixtures.publicCase(id))
+        let matrix = try #require(outcome.derivative?.matrix, "\(id) has no matrix form")
+        #expect(outcome.derivative?.matrixShape?.hasProductAxis == true, "\(id): \(matrix)")
+        #expect(outcome.verification?.verdict == .passed)
+    }
+
     /// A gradient costs at most three times the function (flops, shared parts once).
     @Test(arguments: Fixtures.publicCorpus.filter { $0.kind == .gradient }.map(\.id))
     func gradientIsCheap(id: String) throws {

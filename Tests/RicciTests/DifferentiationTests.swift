@@ -62,12 +62,17 @@ private func derivative(
         #expect(result.verify().verdict == .passed)
     }
 
-    /// What has no Kronecker form stays in index notation.
+    /// A delta joining the variable's two indices is `diagm(vec(I))`; a function with an axis
+    /// of size m·n (`kron`, `vec`) stays in index notation, one index per factor.
     @Test func jacobiansWithoutMatrixFormAreInIndexNotation() throws {
-        let result = try derivative("diagv(X)", "X")
-        #expect(result.matrix == nil)
-        #expect(IndexPrinter.print(result.index) == "J[i,p,q] = delta(i,p)*delta(i,q)")
-        #expect(result.verify().verdict == .passed)
+        let diagonal = try derivative("diagv(X)", "X", ["X:n,n"])
+        #expect(diagonal.plain == "kron(ones(n)', I(n))*diagm(vec(I(n)))")
+        #expect(IndexPrinter.print(diagonal.index) == "J[i,p,q] = delta(i,p)*delta(i,q)")
+        #expect(diagonal.verify().verdict == .passed)
+        let product = try derivative("kron(A, X)", "X", ["X:n,n", "A:m,m"])
+        #expect(product.matrix == nil)
+        #expect(IndexPrinter.print(product.index) == "J[i,j,k1,k2,p,q] = delta(j,p)*delta(k2,q)*A[i,k1]")
+        #expect(product.verify().verdict == .passed)
     }
 
     @Test func hessians() throws {

@@ -105,6 +105,15 @@ extension IndexContext {
             result.coefficient *= cut.coefficient
             result.scalars += cut.scalars
             matrixForm = cut.matrix!
+        } else if let (rest, onFunction, range) = equatedPair(sided.flatMap(\.factors), function: function, variable: variable) {
+            // T = δ(p,q) T' with q read as p in T': the rest times diagm(vec(I)) (the
+            // derivative of diagv(X)); the same on the function's side (of diagm(v)).
+            let inner = try kroneckerLift(Term(.one, rest), function: function, variable: variable)
+            result.coefficient *= inner.coefficient
+            result.scalars += inner.scalars
+            let restMatrix = inner.matrix ?? table.ones(vecShape(function: function, variable: variable))
+            let selection = table.apply(.diagonalMatrix, table.apply(.vec, table.identity(range)))
+            matrixForm = onFunction ? table.multiply(selection, restMatrix) : table.multiply(restMatrix, selection)
         } else {
             throw LiftError(reason: "a term joins the function's and the variable's indices in no Kronecker form")
         }
@@ -191,6 +200,39 @@ extension IndexContext {
             return LiftedTerm(
                 coefficient: outer.coefficient * inner.coefficient, scalars: outer.scalars + inner.scalars,
                 matrix: table.product([outerMatrix, scaling, innerMatrix]))
+        }
+        return nil
+    }
+
+    /// When deltas make the variable's two indices equal (`δ(i,p) δ(i,q)`), or the
+    /// function's: the factors with the second index read as the first (deltas that become
+    /// `δ(p,p)` dropped), which side, and the indices' range.
+    private func equatedPair(_ factors: [Factor], function: [Index], variable: [Index])
+        -> (rest: [Factor], onFunction: Bool, range: Dimension)?
+    {
+        var parent: [Index: Index] = [:]
+        func root(_ index: Index) -> Index {
+            var index = index
+            while let up = parent[index], up != index { index = up }
+            return index
+        }
+        for case .delta(let a, let b) in factors {
+            let (x, y) = (root(a), root(b))
+            if x != y { parent[max(x, y)] = min(x, y) }
+        }
+        for (pair, onFunction) in [(variable, false), (function, true)] where pair.count == 2 {
+            let (first, second) = (pair[0], pair[1])
+            guard root(first) == root(second), range(of: first) == range(of: second) else { continue }
+            // A delta that becomes δ(p,p) is 1, one that repeats another is the same δ again.
+            var seenDeltas = Set<[Index]>()
+            let rest = factors.compactMap { factor -> Factor? in
+                let renamed = factor.renamed { $0 == second ? first : $0 }
+                if case .delta(let a, let b) = renamed {
+                    guard a != b, seenDeltas.insert([min(a, b), max(a, b)]).inserted else { return nil }
+                }
+                return renamed
+            }
+            return (rest, onFunction, range(of: first))
         }
         return nil
     }

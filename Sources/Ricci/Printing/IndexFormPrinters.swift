@@ -11,12 +11,14 @@ public enum IndexLaTeXPrinter {
         _ notation: IndexNotation, functionIndexCount: Int, variables: [(name: String, indexCount: Int)]
     ) -> String {
         let free = notation.freeIndices
-        let functionIndices = free.prefix(functionIndexCount).joined()
+        // Letters side by side (`f_{ij}`), longer names apart (`f_{i,j,k1}`).
+        let separator = free.allSatisfy { $0.count == 1 } ? "" : ","
+        let functionIndices = free.prefix(functionIndexCount).joined(separator: separator)
         var position = functionIndexCount
         var denominators: [String] = []
         for (variable, count) in variables {
             let end = min(free.count, position + count)
-            let indices = free[min(position, end)..<end].joined()
+            let indices = free[min(position, end)..<end].joined(separator: separator)
             position = end
             denominators.append("\\partial " + LaTeXPrinter.print(.variable(variable)) + (indices.isEmpty ? "" : "_{\(indices)}"))
         }
@@ -44,13 +46,14 @@ public enum IndexLaTeXPrinter {
     static func factor(_ factor: IndexNotation.Factor) -> String {
         switch factor {
         case .delta(let a, let b):
-            return "\\delta_{\(a)\(b)}"
+            return a.count == 1 && b.count == 1 ? "\\delta_{\(a)\(b)}" : "\\delta_{\(a),\(b)}"
         case .entry(let expr, let indices, let exponent):
             var base = LaTeXPrinter.print(expr)
             if case .variable = expr {} else if !indices.isEmpty || !exponent.isOne {
                 base = "\\left(" + base + "\\right)"
             }
-            let subscripted = indices.isEmpty ? base : base + "_{\(indices.joined())}"
+            let separator = indices.allSatisfy { $0.count == 1 } ? "" : ","
+            let subscripted = indices.isEmpty ? base : base + "_{\(indices.joined(separator: separator))}"
             return exponent.isOne ? subscripted : "{\(subscripted)}^{\(LaTeXPrinter.print(.number(exponent)))}"
         }
     }
@@ -71,10 +74,23 @@ public enum EinsumPrinter {
         var letters: [String: Character] = [:]
         var used = Set<Character>()
         let alphabet = Array("ijpqrstuvwklmnabcdefghoxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        // One-letter names keep their letter; longer ones (`k1`) take letters no index has.
+        var allNames = notation.freeIndices
+        for term in notation.terms {
+            for factor in term.factors {
+                switch factor {
+                case .delta(let a, let b): allNames += [a, b]
+                case .entry(_, let indices, _): allNames += indices
+                }
+            }
+        }
+        for name in allNames where name.count == 1 && name.first!.isLetter {
+            letters[name] = name.first!
+            used.insert(name.first!)
+        }
         func letter(_ name: String) -> Character {
             if let known = letters[name] { return known }
-            let chosen = name.count == 1 && !used.contains(name.first!) && name.first!.isLetter
-                ? name.first! : alphabet.first { !used.contains($0) }!
+            let chosen = alphabet.first { !used.contains($0) }!
             used.insert(chosen)
             letters[name] = chosen
             return chosen

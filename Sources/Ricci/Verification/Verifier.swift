@@ -441,12 +441,17 @@ struct Verifier {
 
     /// Ricci's index notation evaluated, which must have the axes `axes` and be finite.
     func evaluateIndex(at evaluator: Evaluator, axes: [Int], _ location: String) throws -> Tensor {
-        let value: Tensor
+        var value: Tensor
         do {
             value = try derivative.index.evaluate(with: evaluator)
         } catch {
             throw Decided(verification: .failed(
                 "the index form cannot be evaluated \(location): \(Verifier.message(error))"))
+        }
+        // An axis of size m·n (of kron or vec) has one index per factor, the outer running
+        // slowest: the same entries in the same order, on more axes.
+        if value.shape != axes && value.count == axes.reduce(1, *) && axes.count < value.shape.count {
+            value = value.reshaped(axes)
         }
         guard value.shape == axes else {
             throw Decided(verification: .failed(
