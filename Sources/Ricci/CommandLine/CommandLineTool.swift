@@ -70,6 +70,10 @@ public enum CommandLineTool {
                 let options = try Options(rest, allowed: ["wrt", "var", "func", "format", "verify", "steps"])
                 source = options.positional.first
                 return try DiffCommand.run(options, hessian: command == "hessian")
+            case "code":
+                let options = try Options(rest, allowed: ["wrt", "var", "func", "lang"])
+                source = options.positional.first
+                return try CodeCommand.run(options)
             case "show":
                 let options = try Options(rest, allowed: ["var", "func"])
                 source = options.positional.first
@@ -98,6 +102,8 @@ public enum CommandLineTool {
           ricci diff EXPR --wrt VAR [--wrt VAR]... [--var DECL]... [--func DECL]... [--format F] [--verify] [--steps]
                                                     by each --wrt in turn: any order, mixed derivatives
           ricci hessian EXPR --wrt VAR [...]        second derivative of a scalar function
+          ricci code EXPR --wrt VAR [--wrt VAR]... [--var DECL]... [--func DECL]... [--lang numpy|jax|torch]
+                                                    a Python module: value_and_derivative, random_variables, check
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
           ricci demo                                the worked examples of the seed documents, verified

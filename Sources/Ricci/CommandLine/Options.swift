@@ -17,6 +17,8 @@ struct Options {
     /// `--tag` of `ricci corpus`: the categories of cases to run.
     var tags: [String] = []
     var format = OutputFormat.pretty
+    /// `--lang` of `ricci code`.
+    var language = CodeLanguage.numpy
     var verify = false
     var steps = false
 
@@ -75,6 +77,13 @@ struct Options {
                         "unknown format \(text): use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 self.format = format
+            case "lang":
+                let text = try value()
+                guard let language = CodeLanguage(rawValue: text) else {
+                    throw UsageError(
+                        "unknown language \(text): use one of \(CodeLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                self.language = language
             case "verify": verify = true
             case "steps": steps = true
             default: throw UsageError("unknown option --\(name) (see ricci --help)")
