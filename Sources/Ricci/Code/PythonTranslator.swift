@@ -147,7 +147,10 @@ struct PythonTranslator {
             case .minimum:
                 return atom(broadcastCall(language == .torch ? "torch.minimum" : "\(L).minimum", a, b, in: result))
             case .kron:
-                let product = "\(L).kron(\(twoDimensional(a)), \(twoDimensional(b)))"
+                // PyTorch's kron needs contiguous operands (a transpose is a strided view).
+                let (left, right) = (twoDimensional(a), twoDimensional(b))
+                let product = language == .torch
+                    ? "torch.kron(\(left).contiguous(), \(right).contiguous())" : "\(L).kron(\(left), \(right))"
                 return atom(result.kind == .matrix ? product : product + ".reshape(-1)")
             }
         case .identity(let n):
@@ -210,7 +213,7 @@ struct PythonTranslator {
                 helpers.insert(.logSumExp)
                 return "_logsumexp(\(argument))"
             case .jax: return "jax.scipy.special.logsumexp(\(argument))"
-            case .torch: return "torch.logsumexp(\(argument).reshape(-1), dim=0)"
+            case .torch: return "torch.logsumexp(\(passed).reshape(-1), dim=0)"
             }
         case .vec: return sa.kind == .matrix ? "\(passed).T.reshape(-1)" : passed
         case .numel:
