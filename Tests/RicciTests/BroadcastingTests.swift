@@ -33,7 +33,7 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
     /// Function, variable, declarations ⇒ the plain result: the derivative by a broadcast
     /// operand sums over the stretched axis, written as a person writes it.
     @Test(arguments: [
-        ("sum(log(1 + exp(-y.*(X*w))))", "w", [], "-X'*(y.*exp(-y.*(X*w))./(1 + exp(-y.*(X*w))))"),
+        ("sum(log(1 + exp(-y.*(X*w))))", "w", [], "-X'*(y.*sigmoid(-y.*(X*w)))"),
         ("norm2(W*X + b - Y)^2", "b", [], "2*sum(W*X + b - Y, 2)"),
         ("norm2(W*X + b - Y)^2", "W", [], "2*(W*X + b - Y)*X'"),
         ("sum(1 - y.*x)", "x", [], "-y"),

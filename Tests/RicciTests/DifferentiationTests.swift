@@ -26,7 +26,7 @@ private func derivative(
         ("a'*exp(X*b)", "X", [], "a.*exp(X*b)*b'"),
         ("x'*A*x", "x", ["A:n,n:symmetric"], "2*A*x"),
         ("x'*A*x", "x", [], "(A + A')*x"),
-        ("logdet(X'*X)", "X", ["X:m,k"], "2*X*inv(X'*X)"),
+        ("logdet(X'*X)", "X", ["X:m,k"], "2*pinv(X)'"),
         ("det(inv(X))", "X", [], "-det(inv(X))*inv(X)'"),
         ("tr(S*X) - logdet(X)", "X", ["X:n,n:spd", "S:n,n:spd"], "S - inv(X)"),
         ("-sum(y.*log(sigmoid(X*w)) + (ones(m) - y).*log(ones(m) - sigmoid(X*w)))", "w", ["X:m,n"], "X'*(sigmoid(X*w) - y)"),

@@ -29,9 +29,9 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         ("sum(relu(X*w))", "w", [], "X'*step(X*w)"),
         // Entry-wise functions.
         ("sum(tan(x))", "x", [], "1 + tan(x).^2"),
-        ("sum(asin(x))", "x", [], "(1 - x.^2).^(-1/2)"),
-        ("sum(acos(x))", "x", [], "-(1 - x.^2).^(-1/2)"),
-        ("sum(atan(x))", "x", [], "(1 + x.^2).^(-1)"),
+        ("sum(asin(x))", "x", [], "1./sqrt(1 - x.^2)"),
+        ("sum(acos(x))", "x", [], "-1./sqrt(1 - x.^2)"),
+        ("sum(atan(x))", "x", [], "1./(1 + x.^2)"),
         ("sum(sinh(x) + cosh(x))", "x", [], "cosh(x) + sinh(x)"),
         ("sum(log1p(x.^2))", "x", [], "2*(x./(1 + x.^2))"),
         // max and min.

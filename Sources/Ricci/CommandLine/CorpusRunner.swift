@@ -17,6 +17,10 @@ public struct CorpusOutcome: Sendable {
     /// Flops of the result and of the function (every dimension 100, shared parts once).
     public let flops: Double?
     public let functionFlops: Double?
+    /// Operator nodes and flops of the case's expected answer (when it is a matrix
+    /// expression), the yardstick of compactness: Ricci's result should be no larger.
+    public var expectedNodes: Int? = nil
+    public var expectedFlops: Double? = nil
 
     /// True when the derivative was taken, verified (or verification skipped) and equals the
     /// expected one numerically.
@@ -35,6 +39,8 @@ public struct CorpusOutcome: Sendable {
             ("nodes", nodes.map { .int($0) } ?? .null),
             ("flops", flops.map { .double($0) } ?? .null),
             ("flops_function", functionFlops.map { .double($0) } ?? .null),
+            ("nodes_expected", expectedNodes.map { .int($0) } ?? .null),
+            ("flops_expected", expectedFlops.map { .double($0) } ?? .null),
         ])
     }
 }
@@ -74,11 +80,18 @@ public enum CorpusRunner {
                 error = "\(mismatch)"
             }
         }
-        return CorpusOutcome(
+        var outcome = CorpusOutcome(
             corpusCase: corpusCase, derivative: derivative, micros: micros, verification: verification, error: error,
             nodes: derivative.matrix?.operatorCount,
             flops: derivative.matrix?.flops(in: checked.environment),
             functionFlops: checked.expression.flops(in: checked.environment))
+        if !corpusCase.expectsIndexForm,
+            let expected = try? CheckedExpression(parsing: corpusCase.expected, declarations: corpusCase.declarations)
+        {
+            outcome.expectedNodes = expected.expression.operatorCount
+            outcome.expectedFlops = expected.expression.flops(in: expected.environment)
+        }
+        return outcome
     }
 
     private static func microseconds(_ duration: Duration) -> Double {

@@ -282,7 +282,7 @@ struct Differentiator {
         return try package(
             .hessian, context, terms, functionIndices: gradientIndices, variable: variable,
             variableIndices: variableIndices, matrixShape: matrixShape,
-            gradient: context.table.expression(gradient))
+            gradient: context.table.expression(context.table.writtenForm(gradient)))
     }
 
     /// The interned function and the variable's shape, after checking the variable exists.
@@ -360,7 +360,7 @@ struct Differentiator {
                 let raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
-            matrixID = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
+            matrixID = context.table.writtenForm(context.expression(of: lifted, shape: matrixShape, simplifier: simplifier))
             matrix = matrixID.map(context.table.expression)
         }
         guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrixID.map(context.table.containsInvalidNumber) ?? false) else {

@@ -79,9 +79,33 @@ extension ExpressionTable {
         return intern(.transpose(a))
     }
 
-    /// `-a`, with `-(-a) = a`, numbers negated and `-0 = 0`.
+    /// True when `a` is written as a negation: `-b`, or a product or entry-wise product with a
+    /// negated operand or a negative number (`-y .* u`, `-2*x`); ``negate(_:)`` shortens it.
+    func isNegation(_ a: ExprID) -> Bool {
+        switch self[a] {
+        case .negate: return true
+        case .hadamard(let b, let c), .multiply(let b, let c):
+            if case .negate = self[b] { return true }
+            if case .negate = self[c] { return true }
+            return (numberValue(b).map { $0.isNegative } ?? false) || (numberValue(c).map { $0.isNegative } ?? false)
+        default: return false
+        }
+    }
+
+    /// `-a`, with `-(-a) = a`, numbers negated, `-0 = 0`, and the sign of a negated operand
+    /// or a negative number of a product taken off (`-(-y .* u) = y .* u`, `-(-2*x) = 2*x`).
     func negate(_ a: ExprID) -> ExprID {
         if case .negate(let inner) = self[a] { return inner }
+        if case .hadamard(let b, let c) = self[a] {
+            if case .negate(let inner) = self[b] { return hadamard(inner, c) }
+            if case .negate(let inner) = self[c] { return hadamard(b, inner) }
+        }
+        if case .multiply(let b, let c) = self[a] {
+            if case .negate(let inner) = self[b] { return multiply(inner, c) }
+            if case .negate(let inner) = self[c] { return multiply(b, inner) }
+            if let value = numberValue(b), value.isNegative { return multiply(number(-value), c) }
+            if let value = numberValue(c), value.isNegative { return multiply(b, number(-value)) }
+        }
         if let value = numberValue(a) { return number(-value) }
         if case .zeros = self[a] { return a }
         return intern(.negate(a))
@@ -184,13 +208,27 @@ extension ExpressionTable {
         return intern(.add(broadcastOne(a, with: b), broadcastOne(b, with: a)))
     }
 
-    /// `a - b`, with zero terms dropped where the other term has the difference's shape, and
-    /// an all-ones matrix written as the number 1 that broadcasts (`1 - tanh(X).^2`).
+    /// `a - b`, with zero terms dropped where the other term has the difference's shape, an
+    /// all-ones matrix written as the number 1 that broadcasts (`1 - tanh(X).^2`), and
+    /// `1 - sigmoid(-z) = sigmoid(z)`.
     func subtract(_ a: ExprID, _ b: ExprID) -> ExprID {
         if a == b { return zeros(shape(a)) }
+        // 1 − sigmoid(−z) = sigmoid(z) for an argument written as a negation (`sigmoid(z)` is
+        // shorter; `1 − sigmoid(z)` itself stays, as it reuses `sigmoid(z)`).
+        if case .apply(.elementwise(.sigmoid), let z) = self[b], isNegation(z),
+            numberValue(a) == .one || isOnesMatrix(a, keeping: b)
+        {
+            return apply(.elementwise(.sigmoid), negate(z))
+        }
         if isZero(b), keepsShape(a, with: b) { return a }
         if isZero(a), keepsShape(b, with: a) { return negate(b) }
         return intern(.subtract(broadcastOne(a, with: b), broadcastOne(b, with: a)))
+    }
+
+    /// True when `a` is `ones(…)` and `b` has the shape of their broadcast.
+    private func isOnesMatrix(_ a: ExprID, keeping b: ExprID) -> Bool {
+        guard case .ones = self[a] else { return false }
+        return keepsShape(b, with: a)
     }
 
     /// The number 1 in place of `ones(…)` where the other operand of a sum has the sum's

@@ -5,7 +5,7 @@ extension MatrixExpr {
     /// symbol counted as 100 (a literal size as itself) and every distinct sub-expression
     /// evaluated once, as a program that keeps its intermediate results would.
     ///
-    /// Costs: a matrix product `m×k` by `k×n` is `2mkn` (a product with `diagm(v)` only scales
+    /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a product with `diagm(v)` only scales
     /// rows or columns: `mn`); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
     /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
     /// `norm2` two per entry; `tr` one per diagonal entry; a scalar power one; transposes,
@@ -60,7 +60,9 @@ extension ExpressionTable {
         case .multiply(let a, let b):
             let (left, right) = (shape(a), shape(b))
             if left.isScalar || right.isScalar || isDiagonalMatrix(a) || isDiagonalMatrix(b) { return entries }
-            return 2 * size(left.rows) * size(left.columns) * size(right.columns)
+            // k products and k − 1 additions per entry: an outer product (k = 1) is one
+            // multiplication per entry.
+            return (2 * size(left.columns) - 1) * size(left.rows) * size(right.columns)
         case .add, .subtract, .negate, .hadamard, .elementwiseDivide, .divide, .elementwisePower,
             .elementwisePowerBy, .apply2(.maximum, _, _), .apply2(.minimum, _, _), .apply2(.kron, _, _):
             return entries
@@ -78,10 +80,10 @@ extension ExpressionTable {
             switch function {
             case .inverse: return 2 * n * n * n
             case .pseudoInverse:
-                // A Gram matrix, its inverse, and one more product.
+                // Its closed form: a Gram matrix, its inverse, and one more product.
                 let (rows, columns) = (n, size(shape(a).columns))
-                let small = min(rows, columns)
-                return 4 * rows * columns * small + 2 * small * small * small
+                let (small, large) = (min(rows, columns), max(rows, columns))
+                return (2 * large - 1) * small * small + 2 * small * small * small + (2 * small - 1) * small * large
             case .determinant, .logDeterminant: return 2 * n * n * n / 3
             case .trace: return n
             case .sum, .declaredScalar, .columnSums, .rowSums, .mean, .columnMeans, .rowMeans: return argumentEntries

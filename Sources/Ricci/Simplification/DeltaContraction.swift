@@ -12,7 +12,11 @@ extension IndexContext {
     /// - `ones-eliminate`: `ones[i,j]` is 1 — removed; a summed index it alone carried
     ///   contributes its range `n` (`Σ_i 1 = n`);
     /// - `power-merge`: `(M.^c)[i,j]^e = M[i,j]^(c·e)` for an integer `e`, and `M[i,j]^a M[i,j]^b = M[i,j]^(a+b)`,
-    ///   the factor removed at exponent 0 (with the same rule for a summed index left alone).
+    ///   the factor removed at exponent 0 (with the same rule for a summed index left alone);
+    /// - `logistic`: `exp(z)[i]^a (1 + exp(z))[i]^-b = sigmoid(z)[i]^c exp(z)[i]^(a-c)
+    ///   (1 + exp(z))[i]^(c-b)` with `c = min(a, b)`, and then `(1 + exp(z))[i]^-d =
+    ///   sigmoid(-z)[i]^d`. Shrinks: `exp`, `+` and `./` become `sigmoid` (and a negation),
+    ///   and `exp(z)` is no longer computed twice.
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
     func contracted(_ term: Term, free: [Index]) -> Term? {
@@ -124,6 +128,7 @@ extension IndexContext {
         where !vanished[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: result) {
             dimensionFactors.append(range(of: carried))
         }
+        applyLogisticIdentities(&result)
         for range in dimensionFactors {
             // Σ_i 1 over i ∈ 1…n is n; a literal size folds into the coefficient.
             if case .fixed(let size) = range {
@@ -135,6 +140,76 @@ extension IndexContext {
         }
         guard !coefficient.isZero else { return nil }
         return Term(coefficient, result)
+    }
+
+    /// The `logistic` rule on a term's merged factors (see ``contracted(_:free:)``): first
+    /// `(1 + exp(z))^-d = sigmoid(-z)^d`, then `exp(w)^a sigmoid(-w)^b = sigmoid(w)^c
+    /// exp(w)^(a-c) sigmoid(-w)^(b-c)` with `c = min(a, b)`, since `exp(w) sigmoid(-w) =
+    /// exp(w) / (1 + exp(w)) = sigmoid(w)`. (The factors of one term meet at different
+    /// stages of the chain rule, so the second form is the one that finds them together.)
+    private func applyLogisticIdentities(_ factors: inout [Factor]) {
+        /// `z` when `id` is `1 + exp(z)` (or `exp(z) + 1`).
+        func onePlusExpArgument(_ id: ExprID) -> ExprID? {
+            guard case .add(let a, let b) = table[id] else { return nil }
+            let other: ExprID
+            if table.numberValue(a) == .one { other = b } else if table.numberValue(b) == .one { other = a } else { return nil }
+            guard case .apply(.elementwise(.exp), let z) = table[other] else { return nil }
+            return z
+        }
+        var changed = false
+        for position in factors.indices {
+            if case .entry(let id, let indices, let exponent) = factors[position], exponent.isNegative,
+                let z = onePlusExpArgument(id)
+            {
+                factors[position] = .entry(table.apply(.elementwise(.sigmoid), table.negate(z)), indices, exponent: -exponent)
+                changed = true
+            }
+        }
+        var position = 0
+        while position < factors.count {
+            guard case .entry(let id, let indices, let power) = factors[position], power > .zero,
+                case .apply(.elementwise(.exp), let w) = table[id]
+            else {
+                position += 1
+                continue
+            }
+            let complement = table.apply(.elementwise(.sigmoid), table.negate(w))
+            guard let partner = factors.firstIndex(where: {
+                if case .entry(complement, indices, let other) = $0 { return other > .zero }
+                return false
+            }), case .entry(_, _, let other) = factors[partner] else {
+                position += 1
+                continue
+            }
+            let common = min(power, other)
+            factors[position] = .entry(id, indices, exponent: power - common)
+            factors[partner] = .entry(complement, indices, exponent: other - common)
+            factors.append(.entry(table.apply(.elementwise(.sigmoid), w), indices, exponent: common))
+            changed = true
+            position += 1
+        }
+        guard changed else { return }
+        // Powers of one entry merged, zero powers dropped (their indices are carried by the
+        // other factors of the identity, so no range is lost).
+        var merged: [Factor] = []
+        for factor in factors {
+            guard case .entry(let id, let indices, let exponent) = factor else {
+                merged.append(factor)
+                continue
+            }
+            if let same = merged.firstIndex(where: {
+                if case .entry(id, indices, _) = $0 { return true }
+                return false
+            }), case .entry(_, _, let previous) = merged[same] {
+                merged[same] = .entry(id, indices, exponent: previous + exponent)
+            } else {
+                merged.append(factor)
+            }
+        }
+        factors = merged.filter {
+            if case .entry(_, _, let exponent) = $0 { return !exponent.isZero }
+            return true
+        }
     }
 
     /// True when some factor carries `index`.

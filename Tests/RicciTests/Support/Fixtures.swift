@@ -37,4 +37,10 @@ enum Fixtures {
         guard let found = publicCorpus.first(where: { $0.id == id }) else { preconditionFailure("no case \(id)") }
         return found
     }
+
+    /// The case with this id, from either public corpus.
+    static func anyCase(_ id: String) -> CorpusCase {
+        guard let found = (publicCorpus + secondCorpus).first(where: { $0.id == id }) else { preconditionFailure("no case \(id)") }
+        return found
+    }
 }

@@ -1,0 +1,125 @@
+// The last pass over a result: the forms a person writes for what the algebra keeps as powers.
+
+extension ExpressionTable {
+    /// `root` rewritten bottom-up by the written-form rules, each of which keeps the value and
+    /// the cost and writes the result as a person does:
+    ///
+    /// - `reciprocal-as-division`: `u.^(-k) = 1 ./ u.^k` and `s^(-k) = 1/s^k` (the algebra
+    ///   keeps negative powers because they merge, `u u⁻² = u⁻¹`; a reader wants a fraction),
+    ///   `-(n ./ v) = (-n) ./ v`, and `u.^(1/2) = sqrt(u)`;
+    /// - `coefficient-into-denominator`: `(p/q)*(n ./ v) = (p n) ./ (q*v)` and
+    ///   `(p/q) ./ v = p ./ (q*v)`, so that `½ (√x)^⊙(−1)` reads `1 ⊘ (2√x)`;
+    /// - `division-by-reciprocal`: `a .* (1 ./ v) = a ./ v`;
+    /// - `sum-of-squares`: `sum(v.^2) = v'*v` for a vector `v` (`v*v'` for a row vector), the
+    ///   inner product as it is written;
+    /// - the chain rules of ``rewrittenChain(_:)`` on every product (`diagonal-sandwich`,
+    ///   `pseudo-inverse`).
+    ///
+    /// Shrinks: none of these adds an operator; each turns a power into the operation it
+    /// stands for.
+    func writtenForm(_ root: ExprID) -> ExprID {
+        var rewritten: [ExprID: ExprID] = [:]
+        for id in topologicalOrder(from: root).reversed() {
+            func mapped(_ child: ExprID) -> ExprID { rewritten[child] ?? child }
+            let node: ExprNode
+            switch self[id] {
+            case .add(let a, let b): node = .add(mapped(a), mapped(b))
+            case .subtract(let a, let b): node = .subtract(mapped(a), mapped(b))
+            case .negate(let a): node = .negate(mapped(a))
+            case .multiply(let a, let b): node = .multiply(mapped(a), mapped(b))
+            case .hadamard(let a, let b): node = .hadamard(mapped(a), mapped(b))
+            case .elementwiseDivide(let a, let b): node = .elementwiseDivide(mapped(a), mapped(b))
+            case .divide(let a, let b): node = .divide(mapped(a), mapped(b))
+            case .power(let a, let c): node = .power(mapped(a), c)
+            case .matrixPower(let a, let k): node = .matrixPower(mapped(a), k)
+            case .elementwisePower(let a, let c): node = .elementwisePower(mapped(a), c)
+            case .powerBy(let a, let b): node = .powerBy(mapped(a), mapped(b))
+            case .elementwisePowerBy(let a, let b): node = .elementwisePowerBy(mapped(a), mapped(b))
+            case .transpose(let a): node = .transpose(mapped(a))
+            case .apply(let function, let a): node = .apply(function, mapped(a))
+            case .apply2(let function, let a, let b): node = .apply2(function, mapped(a), mapped(b))
+            case .number, .variable, .identity, .ones, .zeros, .commutation: continue
+            }
+            let written = writtenNode(node)
+            if written != id { rewritten[id] = written }
+        }
+        return rewritten[root] ?? root
+    }
+
+    /// `a .* b` with `a .* (1 ./ v) = a ./ v`, either order (the broadcast is the same).
+    func writtenHadamard(_ a: ExprID, _ b: ExprID) -> ExprID {
+        func reciprocal(_ id: ExprID) -> ExprID? {
+            guard case .elementwiseDivide(let n, let v) = self[id], numberValue(n) == .one else { return nil }
+            return v
+        }
+        if let v = reciprocal(b) { return intern(.elementwiseDivide(a, v)) }
+        if let v = reciprocal(a) { return intern(.elementwiseDivide(b, v)) }
+        return hadamard(a, b)
+    }
+
+    /// One node, its operands already in written form, by the rules of ``writtenForm(_:)``.
+    private func writtenNode(_ node: ExprNode) -> ExprID {
+        /// `(n, v)` when `id` is `n ./ v` or `n / v` with a number `n`.
+        func numberOver(_ id: ExprID) -> (Rational, ExprID)? {
+            switch self[id] {
+            case .elementwiseDivide(let n, let v), .divide(let n, let v):
+                return numberValue(n).map { ($0, v) }
+            default: return nil
+            }
+        }
+        func fraction(_ numerator: Rational, _ denominator: ExprID) -> ExprID {
+            shape(denominator).isScalar
+                ? intern(.divide(number(numerator), denominator))
+                : intern(.elementwiseDivide(number(numerator), denominator))
+        }
+        /// `a.^c` (`a^c` for a scalar) with `c > 0`, a square root for `c = ½`.
+        func positivePower(_ a: ExprID, _ c: Rational) -> ExprID {
+            c == .half ? apply(.elementwise(.sqrt), a) : elementwisePower(a, c)
+        }
+        switch node {
+        case .elementwisePower(let a, let c) where c.isNegative, .power(let a, let c) where c.isNegative && numberValue(a) == nil:
+            return fraction(.one, positivePower(a, -c))
+        case .elementwisePower(let a, let c) where c == .half, .power(let a, let c) where c == .half && numberValue(a) == nil:
+            return positivePower(a, c)
+        case .divide(let n, let v), .elementwiseDivide(let n, let v):
+            // (p/q) / v = p / (q v): one fraction, not two.
+            if let c = numberValue(n), c.denominator != 1 {
+                return fraction(Rational(c.numerator), multiply(number(Rational(c.denominator)), v))
+            }
+        case .negate(let a):
+            // -(n ./ v) = (-n) ./ v.
+            if let (n, v) = numberOver(a) { return fraction(-n, v) }
+        case .multiply(let a, let b):
+            let product = intern(node)
+            // A short product, its factors already written, may hold a run the chain rules
+            // rewrite (one that spans its two operands).
+            if !isScalarProductOfNonScalars(product), productFactors(product, atMost: Self.longestOptimizedChain) != nil
+            {
+                var term = productTerm(product)
+                if let chain = rewrittenChain(term.chain) {
+                    term.chain = chain
+                    return expression(of: [term], shape: shape(product))
+                }
+            }
+            // (p/q)*(n ./ v) = (p n) ./ (q v), either order.
+            for (scale, other) in [(a, b), (b, a)] {
+                guard let c = numberValue(scale), let (n, v) = numberOver(other) else { continue }
+                let denominator = c.denominator == 1 ? v : multiply(number(Rational(c.denominator)), v)
+                return fraction(n * Rational(c.numerator), denominator)
+            }
+        case .hadamard(let a, let b):
+            return writtenHadamard(a, b)
+        case .apply(.sum, let a):
+            if case .elementwisePower(let v, let c) = self[a], c == Rational(2) {
+                switch shape(v).kind {
+                case .vector: return multiply(transpose(v), v)
+                case .rowVector: return multiply(v, transpose(v))
+                default: break
+                }
+            }
+        default:
+            break
+        }
+        return intern(node)
+    }
+}
