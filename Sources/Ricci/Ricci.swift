@@ -100,6 +100,18 @@ extension Derivative {
         let functionCount = index.freeIndices.count - counts.reduce(0) { $0 + $1.indexCount }
         return IndexLaTeXPrinter.print(index, functionIndexCount: max(0, functionCount), variables: counts)
     }
+    /// Presentation MathML (one `<math>` element, which browsers render natively): the
+    /// matrix form with its repeated sub-expressions named as ``pretty`` names them, or the
+    /// index form as text when there is none.
+    public var mathml: String {
+        if let matrix {
+            guard let graph = repeatedSubexpressions else { return MathMLPrinter.print(matrix) }
+            let (root, definitions) = PrettyPrinter.namingRepeats(graph)
+            return MathMLPrinter.print(root, where: definitions)
+        }
+        return "<math xmlns=\"http://www.w3.org/1998/Math/MathML\" display=\"block\"><mtext>"
+            + MathMLPrinter.escaped(IndexPrinter.print(index)) + "</mtext></math>"
+    }
     /// A NumPy expression (every value a 2-D array): the matrix form, or the index form as
     /// `np.einsum` calls giving an array with an axis per index when there is no matrix form.
     public var numpy: String? {

@@ -32,11 +32,12 @@ public enum CommandLineTool {
 
     /// `body`'s result, computed on a new thread with a stack of ``largeStackSize`` bytes.
     static func onLargeStack(_ body: @escaping @Sendable () -> CommandResult) -> CommandResult {
-        final class Outcome: @unchecked Sendable {
-            var result: CommandResult?
-            let done = DispatchSemaphore(value: 0)
-        }
-        let outcome = Outcome()
+        onLargeStack(computing: body) ?? CommandResult(output: "", error: "error: the command did not finish\n", status: 2)
+    }
+
+    /// `body`'s result, computed on a new thread with a stack of ``largeStackSize`` bytes.
+    static func onLargeStack<Result: Sendable>(computing body: @escaping @Sendable () -> Result) -> Result? {
+        let outcome = LargeStackOutcome<Result>()
         let thread = Thread {
             outcome.result = body()
             outcome.done.signal()
@@ -44,7 +45,13 @@ public enum CommandLineTool {
         thread.stackSize = largeStackSize
         thread.start()
         outcome.done.wait()
-        return outcome.result ?? CommandResult(output: "", error: "error: the command did not finish\n", status: 2)
+        return outcome.result
+    }
+
+    /// `body`'s result, on a large stack when the input is longer than 4 000 bytes (as
+    /// ``run(_:)`` does), on the calling thread otherwise.
+    static func onLargeStackIfLong<Result: Sendable>(_ length: Int, _ body: @escaping @Sendable () -> Result) -> Result? {
+        length > 4_000 ? onLargeStack(computing: body) : body()
     }
 
     /// ``run(_:)`` on the calling thread.
@@ -78,6 +85,8 @@ public enum CommandLineTool {
                 let options = try Options(rest, allowed: ["var", "func"])
                 source = options.positional.first
                 return try ShowCommand.run(options)
+            case "serve":
+                return try ServeCommand.run(try Options(rest, allowed: ["host", "port"]))
             case "demo":
                 try Options(rest, allowed: []).requireNoArguments(of: command)
                 return DemoCommand.run()
@@ -106,6 +115,8 @@ public enum CommandLineTool {
                                                     a Python module: value_and_derivative, random_variables, check
           ricci show EXPR [--var DECL]... [--func DECL]...
                                                     the parsed expression, its shape, every variable
+          ricci serve [--host H] [--port N]         a local page: type an expression, read its derivative
+                                                    (127.0.0.1:8413 by default; --port 0 a free port)
           ricci demo                                the worked examples of the seed documents, verified
           ricci corpus FILE [--tag T]...            every case of a corpus file (of these categories), checked
           ricci functions                           every built-in function, one line each
@@ -124,7 +135,7 @@ public enum CommandLineTool {
 
         \(FunctionCatalog.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
 
-        formats: pretty (default), plain, latex, index, numpy, json
+        formats: pretty (default), plain, latex, mathml, index, numpy, json
         Every result is verified against the element-wise expansion and finite differences
         before it is printed; --verify also prints the verdict, --steps the whole derivation.
 
@@ -134,4 +145,10 @@ public enum CommandLineTool {
         exit status: 0 success, 1 bad usage, 2 bad input, 3 a derivative Ricci cannot take
 
         """
+}
+
+/// The result of a computation on another thread, and the signal that it is there.
+private final class LargeStackOutcome<Result>: @unchecked Sendable {
+    var result: Result?
+    let done = DispatchSemaphore(value: 0)
 }

@@ -39,6 +39,7 @@ enum DiffCommand {
         case .plain: output = derivative.plain ?? IndexPrinter.print(derivative.index)
         case .latex: output = derivative.latex ?? IndexPrinter.print(derivative.index)
         case .index: output = IndexPrinter.print(derivative.index)
+        case .mathml: output = derivative.mathml
         case .numpy: output = derivative.numpy ?? IndexPrinter.print(derivative.index)
         case .json:
             var object = json(derivative, verification: verification.verdict.rawValue)

@@ -4,7 +4,7 @@ import Foundation
 
 /// The output notation of `ricci diff` and `ricci hessian`.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case pretty, plain, latex, index, numpy, json
+    case pretty, plain, latex, mathml, index, numpy, json
 }
 
 /// The arguments of one command after the command name: positional arguments and options.
@@ -21,6 +21,9 @@ struct Options {
     var language = CodeLanguage.numpy
     var verify = false
     var steps = false
+    /// `--host` and `--port` of `ricci serve`.
+    var host = "127.0.0.1"
+    var port: UInt16 = 8413
 
     /// Reads `arguments`. An argument starting with `--` is an option (`--wrt x` or
     /// `--wrt=x`; a switch such as `--verify` takes no value); anything else, including an
@@ -84,6 +87,13 @@ struct Options {
                         "unknown language \(text): use one of \(CodeLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 self.language = language
+            case "host": host = try value()
+            case "port":
+                let text = try value()
+                guard let number = UInt16(text) else {
+                    throw UsageError("--port needs a port number from 0 to 65535 (0: a free one), not \(text)")
+                }
+                port = number
             case "verify": verify = true
             case "steps": steps = true
             default: throw UsageError("unknown option --\(name) (see ricci --help)")

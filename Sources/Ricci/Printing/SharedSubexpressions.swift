@@ -16,11 +16,19 @@ extension PrettyPrinter {
     /// ``printNamingRepeats(_:)`` over a graph of the expression's distinct sub-expressions
     /// that is already known (a derivation builds it from its DAG, without walking the tree).
     static func printNamingRepeats(_ graph: SubexpressionGraph) -> String {
+        let (root, definitions) = namingRepeats(graph)
+        guard !definitions.isEmpty else { return print(root) }
+        return print(root) + " where " + definitions.map { "\(print($0.name)) = \(print($0.value))" }.joined(separator: ", ")
+    }
+
+    /// The expression with the repeated sub-expressions worth a name replaced by `T₁`, `T₂`,
+    /// … (chosen as ``printNamingRepeats(_:)`` says), and the definitions, in order.
+    static func namingRepeats(_ graph: SubexpressionGraph) -> (root: MatrixExpr, definitions: [(name: MatrixExpr, value: MatrixExpr)]) {
         let expr = graph.nodes[graph.root]
         // Most results repeat nothing worth a name: then there is nothing to measure.
         let initialCounts = graph.occurrences(named: [])
         guard graph.nodes.indices.contains(where: { initialCounts[$0] >= 2 && graph.operatorCounts[$0] >= 2 }) else {
-            return print(expr)
+            return (expr, [])
         }
         var named: [Int] = []
         while named.count < 9 {
@@ -38,14 +46,14 @@ extension PrettyPrinter {
             guard let chosen = best?.node else { break }
             named.append(chosen)
         }
-        guard !named.isEmpty else { return print(expr) }
+        guard !named.isEmpty else { return (expr, []) }
         let names = Dictionary(uniqueKeysWithValues: named.enumerated().map {
             ($1, MatrixExpr.variable("T" + String(subscriptDigits[$0 + 1])))
         })
         let definitions = named.map { node in
-            "\(print(names[node]!)) = \(print(graph.expression(node, names: names, isDefinition: true)))"
+            (name: names[node]!, value: graph.expression(node, names: names, isDefinition: true))
         }
-        return print(graph.expression(graph.root, names: names)) + " where " + definitions.joined(separator: ", ")
+        return (graph.expression(graph.root, names: names), definitions)
     }
 
     private static let subscriptDigits = Array("₀₁₂₃₄₅₆₇₈₉")
