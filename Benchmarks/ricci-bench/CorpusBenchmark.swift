@@ -7,6 +7,8 @@ import Ricci
 struct CaseResult: Sendable {
     /// The case.
     var corpusCase: CorpusCase
+    /// The corpus file it comes from.
+    var file: String
     /// The timing, `nil` when the library threw (then ``failure`` says why).
     var timing: Timing?
     /// The size and cost of the result, from the check.
@@ -20,13 +22,21 @@ struct CaseResult: Sendable {
 
 /// Loads a corpus and times every case.
 enum CorpusBenchmark {
-    /// The path of the corpus fixture in the package, relative to its root.
-    static let fixture = "Tests/RicciTests/Fixtures/public-corpus.json"
+    /// The paths of the corpus fixtures in the package, relative to its root: both public
+    /// corpora.
+    static let fixtures = ["Tests/RicciTests/Fixtures/public-corpus.json", "Tests/RicciTests/Fixtures/public2-corpus.json"]
 
-    /// The package's public corpus fixture: found from this source file's place in the
-    /// checkout (`Benchmarks/ricci-bench/` is two levels below the root), else from the
-    /// working directory and its parents, for a binary run after the checkout moved.
-    static func defaultCorpusPath() -> String? {
+    /// The package's public corpus fixtures, each found as ``defaultPath(of:)`` says; `nil`
+    /// when one is missing.
+    static func defaultCorpusPaths() -> [String]? {
+        let paths = fixtures.compactMap(defaultPath(of:))
+        return paths.count == fixtures.count ? paths : nil
+    }
+
+    /// A fixture of the package: found from this source file's place in the checkout
+    /// (`Benchmarks/ricci-bench/` is two levels below the root), else from the working
+    /// directory and its parents, for a binary run after the checkout moved.
+    static func defaultPath(of fixture: String) -> String? {
         let manager = FileManager.default
         let root = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -61,12 +71,16 @@ enum CorpusBenchmark {
     /// checks it with `CorpusRunner.run`, which differentiates again untimed, verifies the
     /// result and compares it with the case's `expected`. The check comes after the timing
     /// so that its memory and caches do not flatter or burden the timed runs.
-    static func run(_ cases: [CorpusCase], policy: TimingPolicy, progress: (String) -> Void) -> [CaseResult] {
+    static func run(_ cases: [CorpusCase], file: String, policy: TimingPolicy, progress: (String) -> Void) -> [CaseResult] {
         cases.map { corpusCase in
             progress(corpusCase.id)
+            // A Hessian by one variable is the Hessian; any other list of variables is a
+            // derivative by each in turn (as `CorpusRunner` takes it).
+            let isHessianByOne = corpusCase.kind == .hessian && corpusCase.variables.count == 1
             let request = DerivativeRequest(
                 expression: corpusCase.expression, variable: corpusCase.variable,
-                declarations: corpusCase.declarations, isHessian: corpusCase.kind == .hessian)
+                declarations: corpusCase.declarations, isHessian: isHessianByOne,
+                inTurn: corpusCase.variables.count > 1 ? corpusCase.variables : [])
             var timing: Timing?
             var failure: String?
             do {
@@ -77,7 +91,7 @@ enum CorpusBenchmark {
             let outcome = CorpusRunner.run(corpusCase)
             if failure == nil, let error = outcome.error { failure = error }
             return CaseResult(
-                corpusCase: corpusCase, timing: timing,
+                corpusCase: corpusCase, file: file, timing: timing,
                 size: ResultSize(
                     nodes: outcome.nodes, matrix: outcome.derivative?.matrix, flops: outcome.flops,
                     functionFlops: outcome.functionFlops),

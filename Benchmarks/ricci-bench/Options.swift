@@ -2,8 +2,8 @@
 
 /// What a run measures and how it reports, from the command line.
 struct Options {
-    /// The corpus file, `nil` for the package's public fixture.
-    var corpus: String?
+    /// The corpus files (`--corpus`, repeatable), empty for the package's two public fixtures.
+    var corpora: [String] = []
     /// One JSON object on standard output instead of the tables.
     var json = false
     /// The most timed repetitions per case and per family size. 100 repetitions of a
@@ -21,10 +21,11 @@ struct Options {
 
     /// The help text.
     static let usage = """
-        usage: ricci-bench [--corpus FILE] [--json] [--repetitions N] [--budget SECONDS] [--max-size N]
+        usage: ricci-bench [--corpus FILE]... [--json] [--repetitions N] [--budget SECONDS] [--max-size N]
                            [--only ID,...|none] [--families NAME,...|none]
 
-          --corpus FILE      a corpus file (default: the package's Tests/RicciTests/Fixtures/public-corpus.json)
+          --corpus FILE      a corpus file, repeatable (default: the package's public-corpus.json and
+                             public2-corpus.json in Tests/RicciTests/Fixtures/)
           --json             print one JSON object instead of tables
           --repetitions N    at most N timed repetitions per case and size (default 100)
           --budget SECONDS   no new repetition starts after SECONDS per case and size once 5 are
@@ -56,7 +57,7 @@ struct Options {
         }
         while let argument = remaining.popFirst() {
             switch argument {
-            case "--corpus": corpus = try value(of: argument)
+            case "--corpus": corpora.append(try value(of: argument))
             case "--json": json = true
             case "--repetitions": repetitions = try positive(argument)
             case "--budget":

@@ -13,12 +13,17 @@ struct DerivativeRequest: Sendable {
     var declarations: Declarations
     /// True for the second derivative (`Ricci.hessian`), false for the first.
     var isHessian: Bool
+    /// For a derivative by several variables in turn (a higher order, a mixed derivative),
+    /// all of them; empty otherwise.
+    var inTurn: [String] = []
 
     /// Runs the whole pipeline once, recording stage times in `profile` when there is one.
     /// The printed text is dropped: the printers are calls into another module, which the
     /// optimiser cannot remove.
     func run(profile: StageProfile?) throws -> Derivative {
-        let derivative = isHessian
+        let derivative = !inTurn.isEmpty
+            ? try Ricci.derivative(of: expression, withRespectTo: inTurn, declarations: declarations, profile: profile)
+            : isHessian
             ? try Ricci.hessian(of: expression, withRespectTo: variable, declarations: declarations, profile: profile)
             : try Ricci.derivative(of: expression, withRespectTo: variable, declarations: declarations, profile: profile)
         func printBoth() {

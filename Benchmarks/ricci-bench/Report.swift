@@ -7,8 +7,8 @@ import Ricci
 struct RunReport {
     /// When the run started, ISO 8601 in UTC.
     var date: String
-    /// The corpus file.
-    var corpusPath: String
+    /// The corpus files, in the order run.
+    var corpusPaths: [String]
     /// The repetition limit.
     var repetitions: Int
     var cases: [CaseResult]
@@ -27,6 +27,29 @@ struct RunReport {
 
     /// The median over the corpus cases of their median times.
     var medianMicros: Double? { Statistics.median(cases.compactMap { $0.timing?.medianMicros }) }
+
+    /// The median of each corpus file's cases, in the order run.
+    var medianByFile: [(file: String, count: Int, micros: Double?)] {
+        corpusPaths.map { path in
+            let own = cases.filter { $0.file == path }
+            return (path, own.count, Statistics.median(own.compactMap { $0.timing?.medianMicros }))
+        }
+    }
+
+    /// The median of the cases of each kind over all files: gradient, Jacobian, Hessian
+    /// (second derivatives, mixed ones included), higher order (third and beyond).
+    var medianByKind: [(kind: String, count: Int, micros: Double?)] {
+        func kind(_ corpusCase: CorpusCase) -> String {
+            let order = corpusCase.kind == .hessian && corpusCase.variables.count == 1 ? 2 : corpusCase.variables.count
+            if order >= 3 { return "higher order" }
+            if order == 2 { return "hessian" }
+            return corpusCase.kind.rawValue
+        }
+        return ["gradient", "jacobian", "hessian", "higher order"].map { name in
+            let own = cases.filter { kind($0.corpusCase) == name }
+            return (name, own.count, Statistics.median(own.compactMap { $0.timing?.medianMicros }))
+        }
+    }
 
     /// Corpus cases and family sizes that failed their check.
     var failures: [String] {
@@ -63,9 +86,11 @@ struct RunReport {
             ("date", .string(date)),
             ("build", .string(Self.buildConfiguration)),
             ("processors", .int(ProcessInfo.processInfo.activeProcessorCount)),
-            ("corpus", .string(corpusPath)),
+            ("corpus", .array(corpusPaths.map { .string($0) })),
             ("repetitions", .int(repetitions)),
             ("median_micros", number(medianMicros)),
+            ("median_micros_by_file", .object(medianByFile.map { ($0.file, number($0.micros)) })),
+            ("median_micros_by_kind", .object(medianByKind.map { ($0.kind, number($0.micros)) })),
             ("case_count", .int(cases.count)),
             ("failure_count", .int(failures.count)),
             ("peak_memory_mb", number(peakMegabytes)),
@@ -159,7 +184,7 @@ struct RunReport {
         var lines: [String] = []
         lines.append("ricci-bench \(Ricci.version), \(date), \(Self.buildConfiguration) build, "
                      + "\(ProcessInfo.processInfo.activeProcessorCount) processors")
-        lines.append("corpus \(corpusPath): median of at most \(repetitions) repetitions per case, µs")
+        lines.append("corpus \(corpusPaths.joined(separator: ", ")): median of at most \(repetitions) repetitions per case, µs")
         lines.append("")
         let idWidth = max(24, (cases.map(\.corpusCase.id.count).max() ?? 0) + 2)
         lines.append(pad("case", idWidth) + pad("kind", 5, left: true) + pad("µs", 10, left: true) + stageHeader
@@ -198,6 +223,11 @@ struct RunReport {
         let timed = cases.filter { $0.timing != nil }.sorted { $0.timing!.medianMicros > $1.timing!.medianMicros }
         lines.append("corpus: \(cases.count) cases, \(cases.filter { $0.failure == nil }.count) passed; "
                      + "median \(format(medianMicros, 1)) µs per derivative")
+        for file in medianByFile where corpusPaths.count > 1 {
+            lines.append("  \((file.file as NSString).lastPathComponent): \(file.count) cases, median \(format(file.micros, 1)) µs")
+        }
+        lines.append("  by kind: " + medianByKind.filter { $0.count > 0 }
+            .map { "\($0.kind) \(format($0.micros, 1)) µs (\($0.count))" }.joined(separator: ", "))
         if !timed.isEmpty {
             lines.append("slowest: " + timed.prefix(5).map { "\($0.corpusCase.id) \(format($0.timing?.medianMicros, 1)) µs" }
                 .joined(separator: ", "))

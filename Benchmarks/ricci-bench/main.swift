@@ -7,19 +7,23 @@ import Ricci
 /// 0 when every check passed, 3 when one failed (1 bad usage, 2 unreadable corpus).
 func main() -> Int32 {
     let options: Options
-    let cases: [CorpusCase]
-    let corpusPath: String
+    var corpora: [(path: String, cases: [CorpusCase])] = []
     do {
         options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
-        guard let path = options.corpus ?? CorpusBenchmark.defaultCorpusPath() else {
+        let paths = options.corpora.isEmpty ? CorpusBenchmark.defaultCorpusPaths() : options.corpora
+        guard let paths else {
             throw BenchmarkError.unreadable(
-                "cannot find \(CorpusBenchmark.fixture) from the source checkout or the working directory; pass --corpus FILE")
+                "cannot find \(CorpusBenchmark.fixtures.joined(separator: " and ")) from the source checkout or the "
+                    + "working directory; pass --corpus FILE")
         }
-        corpusPath = path
-        let all = try CorpusBenchmark.load(path)
-        cases = options.only.map { wanted in all.filter { wanted.contains($0.id) } } ?? all
-        if let wanted = options.only, let missing = wanted.subtracting(all.map(\.id)).sorted().first {
-            throw BenchmarkError.usage("no case '\(missing)' in \(path)")
+        var ids = Set<String>()
+        for path in paths {
+            let all = try CorpusBenchmark.load(path)
+            ids.formUnion(all.map(\.id))
+            corpora.append((path, options.only.map { wanted in all.filter { wanted.contains($0.id) } } ?? all))
+        }
+        if let wanted = options.only, let missing = wanted.subtracting(ids).sorted().first {
+            throw BenchmarkError.usage("no case '\(missing)' in \(paths.joined(separator: " or "))")
         }
     } catch let error as BenchmarkError {
         switch error {
@@ -43,8 +47,8 @@ func main() -> Int32 {
     }
     let policy = TimingPolicy(maximumRepetitions: options.repetitions, budget: options.budget)
 
-    let caseResults = CorpusBenchmark.run(cases, policy: policy, progress: progress)
-    let corpusPeak = cases.isEmpty ? nil : PeakMemory.megabytes()
+    let caseResults = corpora.flatMap { CorpusBenchmark.run($0.cases, file: $0.path, policy: policy, progress: progress) }
+    let corpusPeak = caseResults.isEmpty ? nil : PeakMemory.megabytes()
     let sizes = ScalingFamily.sizes(upTo: options.maximumSize)
     let familyResults = ScalingFamily.all
         .filter { options.families?.contains($0.name) ?? true }
@@ -52,7 +56,7 @@ func main() -> Int32 {
     progress("")
 
     let report = RunReport(
-        date: date, corpusPath: corpusPath, repetitions: options.repetitions, cases: caseResults,
+        date: date, corpusPaths: corpora.map(\.path), repetitions: options.repetitions, cases: caseResults,
         families: familyResults, corpusPeakMegabytes: corpusPeak, peakMegabytes: PeakMemory.megabytes())
     print(options.json ? report.json.text : report.text, terminator: options.json ? "\n" : "")
     // Failures are also written to standard error, so that they are seen with --json too.
