@@ -493,6 +493,27 @@ final class ExpressionTable {
         }
     }
 
+    /// True when the chain is `C A A⁺ Cᵀ` or `C A⁺ A Cᵀ` (`C` possibly empty): symmetric, as
+    /// `A A⁺` and `A⁺ A` are.
+    private func isSymmetricAroundProjector(_ chain: [ChainLink]) -> Bool {
+        guard chain.count >= 2, chain.count % 2 == 0 else { return false }
+        let middle = chain.count / 2
+        let (left, right) = (chain[middle - 1], chain[middle])
+        guard left.transposed == right.transposed else { return false }
+        let isProjector: Bool
+        if case .apply(.pseudoInverse, let inner) = self[right.id], inner == left.id {
+            isProjector = true
+        } else if case .apply(.pseudoInverse, let inner) = self[left.id], inner == right.id {
+            isProjector = true
+        } else {
+            isProjector = false
+        }
+        guard isProjector else { return false }
+        let outer = Array(chain[..<(middle - 1)]) + Array(chain[(middle + 1)...])
+        let (before, after) = (Array(chain[..<(middle - 1)]), Array(chain[(middle + 1)...]))
+        return outer.isEmpty || before == transposedChain(after)
+    }
+
     private func computeSymmetry(of node: ExprNode, shape: Shape) -> Bool {
         if shape.isScalar { return true }
         guard shape.isSquare else { return false }
@@ -516,7 +537,9 @@ final class ExpressionTable {
             let id = intern(node)
             guard productFactors(id, atMost: ExpressionTable.longestOptimizedChain) != nil else { return false }
             let chain = productChain(of: id)
-            return chain == transposedChain(chain)
+            if chain == transposedChain(chain) { return true }
+            // A A⁺ and A⁺ A are symmetric (a Penrose condition), and so is C A A⁺ Cᵀ.
+            return isSymmetricAroundProjector(chain)
         case .apply(let function, let a):
             switch function {
             case .inverse, .pseudoInverse, .elementwise, .declaredElementwise, .declaredElementwiseDerivative,

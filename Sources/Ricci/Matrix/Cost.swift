@@ -5,8 +5,9 @@ extension MatrixExpr {
     /// symbol counted as 100 (a literal size as itself) and every distinct sub-expression
     /// evaluated once, as a program that keeps its intermediate results would.
     ///
-    /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a product with `diagm(v)` only scales
-    /// rows or columns: `mn`); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
+    /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a
+    /// product with `diagm(v)` only scales rows or columns, and one with a commutation matrix
+    /// permutes them: `mn`); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
     /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
     /// `norm2` two per entry; `tr` one per diagonal entry; a scalar power one; transposes,
     /// `diagm`, `diagv`, `I`, `ones`, numbers and variables are free. Shapes come from
@@ -50,6 +51,10 @@ extension ExpressionTable {
     private func ownFlops(_ id: ExprID) -> Double {
         func size(_ dimension: Dimension) -> Double { Double(Self.costSize(dimension)) }
         let entries = size(shape(id).rows) * size(shape(id).columns)
+        func isCommutation(_ operand: ExprID) -> Bool {
+            if case .commutation = self[operand] { return true }
+            return false
+        }
         func isDiagonalMatrix(_ operand: ExprID) -> Bool {
             if case .apply(.diagonalMatrix, _) = self[operand] { return true }
             return false
@@ -60,6 +65,8 @@ extension ExpressionTable {
         case .multiply(let a, let b):
             let (left, right) = (shape(a), shape(b))
             if left.isScalar || right.isScalar || isDiagonalMatrix(a) || isDiagonalMatrix(b) { return entries }
+            // A commutation matrix permutes: the product is a copy in another order.
+            if isCommutation(a) || isCommutation(b) { return entries }
             // k products and k − 1 additions per entry: an outer product (k = 1) is one
             // multiplication per entry.
             return (2 * size(left.columns) - 1) * size(left.rows) * size(right.columns)

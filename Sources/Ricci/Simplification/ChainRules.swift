@@ -13,14 +13,23 @@ extension ExpressionTable {
     ///   exist for the result to be defined. Applied last, after the rules that cancel
     ///   `(AᵀA)⁻¹AᵀA = I`, which `A⁺A` would hide. Shrinks: an inverse, a Gram product and a
     ///   transpose become one `pinv`.
+    /// - `cancel-inverse` and the Penrose triples of ``cancellingInverses(_:)``.
     func rewrittenChain(_ chain: [ChainLink]) -> [ChainLink]? {
         var current = chain
         var changed = false
-        while let next = diagonalSandwich(current) ?? pseudoInverse(current) {
+        while let next = diagonalSandwich(current) ?? pseudoInverse(current) ?? cancelled(current) {
             current = next
             changed = true
         }
         return changed ? current : nil
+    }
+
+    /// The chain with inverses cancelled and Penrose triples reduced (``cancellingInverses(_:)``)
+    /// when that shortens it: products built outside the simplifier's sums (the factors of a
+    /// Kronecker product) meet these rules here.
+    private func cancelled(_ chain: [ChainLink]) -> [ChainLink]? {
+        let reduced = cancellingInverses(chain)
+        return reduced.count < chain.count ? reduced : nil
     }
 
     private func diagonalSandwich(_ chain: [ChainLink]) -> [ChainLink]? {

@@ -242,8 +242,9 @@ extension ExpressionTable {
 
     /// The chain with every adjacent pair `A⁻¹ A` or `A A⁻¹` (equally transposed) removed,
     /// and an inverse of a product of square factors opened, `(P Q)⁻¹ = Q⁻¹ P⁻¹`, where that
-    /// lets a factor cancel; an identity link is dropped (a chain that cancels entirely is
-    /// `I`). Returns a chain at most as long.
+    /// lets a factor cancel; three neighbours that the Penrose conditions reduce to one
+    /// (`A A⁺ A = A`, `A A⁺ A⁺ᵀ = A⁺ᵀ`, …) replaced by it; an identity link is dropped (a
+    /// chain that cancels entirely is `I`). Returns a chain at most as long.
     func cancellingInverses(_ chain: [ChainLink]) -> [ChainLink] {
         var links = chain.filter { !isIdentity($0.id) || chain.count == 1 }
         var changed = true
@@ -257,6 +258,13 @@ extension ExpressionTable {
                     let size = first.transposed ? shape(first.id).columns : shape(first.id).rows
                     links = [ChainLink(id: intern(.identity(size)), transposed: false)]
                 }
+                changed = true
+                break
+            }
+            if changed { continue }
+            for position in links.indices.dropLast(2) {
+                guard let reduced = penroseReduced(links[position], links[position + 1], links[position + 2]) else { continue }
+                links.replaceSubrange(position...(position + 2), with: [reduced])
                 changed = true
                 break
             }
@@ -275,6 +283,33 @@ extension ExpressionTable {
             }
         }
         return links
+    }
+
+    /// The one link that three neighbours equal by the Penrose conditions, or `nil`: with
+    /// `P = A⁺`, `A P A = A`, `P A P = P`, and, as `A P` and `P A` are symmetric,
+    /// `A P Pᵀ = Pᵀ` and `Pᵀ P A = Pᵀ`; and the transposes of these four.
+    private func penroseReduced(_ a: ChainLink, _ b: ChainLink, _ c: ChainLink) -> ChainLink? {
+        /// The matrix a link is of, whether the link is its pseudo-inverse, and its transpose flag.
+        func parts(_ link: ChainLink) -> (matrix: ExprID, pseudoInverse: Bool, transposed: Bool) {
+            if case .apply(.pseudoInverse, let inner) = self[link.id] { return (inner, true, link.transposed) }
+            return (link.id, false, link.transposed)
+        }
+        let (x, y, z) = (parts(a), parts(b), parts(c))
+        guard x.matrix == y.matrix, y.matrix == z.matrix else { return nil }
+        let key = [x.pseudoInverse, x.transposed, y.pseudoInverse, y.transposed, z.pseudoInverse, z.transposed]
+        // (pseudo-inverse, transposed) of each of the three, and of the result.
+        let identities: [([Bool], (Bool, Bool))] = [
+            ([false, false, true, false, false, false], (false, false)),  // A P A = A
+            ([true, false, false, false, true, false], (true, false)),    // P A P = P
+            ([false, false, true, false, true, true], (true, true)),      // A P Pᵀ = Pᵀ
+            ([true, true, true, false, false, false], (true, true)),      // Pᵀ P A = Pᵀ
+            ([false, true, true, true, false, true], (false, true)),      // Aᵀ Pᵀ Aᵀ = Aᵀ
+            ([true, true, false, true, true, true], (true, true)),        // Pᵀ Aᵀ Pᵀ = Pᵀ
+            ([true, false, true, true, false, true], (true, false)),      // P Pᵀ Aᵀ = P
+            ([false, true, true, true, true, false], (true, false)),      // Aᵀ Pᵀ P = P
+        ]
+        guard let (pseudoInverse, transposed) = identities.first(where: { $0.0 == key })?.1 else { return nil }
+        return ChainLink(id: pseudoInverse ? apply(.pseudoInverse, x.matrix) : x.matrix, transposed: transposed)
     }
 
     /// True when `a b = I`: one is the inverse of the other, both transposed alike.
