@@ -20,6 +20,9 @@ extension ExpressionTable {
     func writtenForm(_ root: ExprID) -> ExprID {
         var rewritten: [ExprID: ExprID] = [:]
         for id in topologicalOrder(from: root).reversed() {
+            // Most nodes are written as they are: those whose operands stayed and that no rule
+            // looks at are passed over without building anything.
+            guard mayBeRewritten(id) || self[id].children.contains(where: { rewritten[$0] != nil }) else { continue }
             func mapped(_ child: ExprID) -> ExprID { rewritten[child] ?? child }
             let node: ExprNode
             switch self[id] {
@@ -44,6 +47,42 @@ extension ExpressionTable {
             if written != id { rewritten[id] = written }
         }
         return rewritten[root] ?? root
+    }
+
+    /// True when a rule of ``writtenForm(_:)`` may apply to the node as it is (a cheap test:
+    /// a `false` is certain, a `true` is checked by the rule).
+    private func mayBeRewritten(_ id: ExprID) -> Bool {
+        func isNumberOver(_ operand: ExprID) -> Bool {
+            switch self[operand] {
+            case .elementwiseDivide(let n, _), .divide(let n, _): return numberValue(n) != nil
+            default: return false
+            }
+        }
+        switch self[id] {
+        case .elementwisePower(_, let c): return c.isNegative || c == .half
+        case .power(let a, let c): return (c.isNegative || c == .half) && numberValue(a) == nil
+        case .hadamard(let a, let b): return isNumberOver(a) || isNumberOver(b)
+        case .divide(let n, _), .elementwiseDivide(let n, _): return numberValue(n).map { $0.denominator != 1 } ?? false
+        case .negate(let a): return isNumberOver(a)
+        case .apply(.sum, let a):
+            if case .elementwisePower(_, let c) = self[a] { return c == Rational(2) }
+            return false
+        case .multiply(let a, let b):
+            if (numberValue(a) != nil && isNumberOver(b)) || (numberValue(b) != nil && isNumberOver(a)) { return true }
+            // The chain rules start at a diagonal matrix, an inverse or a pseudo-inverse.
+            guard let factors = productFactors(id, atMost: Self.longestOptimizedChain) else { return false }
+            return factors.contains {
+                switch self[$0] {
+                case .apply(.diagonalMatrix, _), .apply(.inverse, _), .apply(.pseudoInverse, _): return true
+                case .transpose(let inner):
+                    if case .apply(let function, _) = self[inner] { return function == .inverse || function == .pseudoInverse }
+                    return false
+                default: return false
+                }
+            }
+        default:
+            return false
+        }
     }
 
     /// `a .* b` with `a .* (1 ./ v) = a ./ v`, either order (the broadcast is the same).
