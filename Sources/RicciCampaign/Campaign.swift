@@ -71,9 +71,9 @@ public enum Campaign {
                 return CaseResult(problem: problem, outcome: .wrong("the output is not JSON"), printed: result.output, micros: micros)
             }
             let printed = (json["plain"] as? String) ?? (json["index"] as? String) ?? ""
-            let outcome: Outcome
+            var outcome: Outcome
             switch Oracle.check(problem, answer: json, seed: problem.seed) {
-            case .right: outcome = .right
+            case .right: outcome = mathMLProblem(json, problem).map { .wrong($0) } ?? .right
             case .wrong(let detail): outcome = .wrong(detail)
             case .inconclusive(let detail): outcome = .inconclusive(detail)
             }
@@ -84,6 +84,39 @@ public enum Campaign {
         default:
             return CaseResult(problem: problem, outcome: .rejected(message), printed: message, micros: micros)
         }
+    }
+
+    /// Why the MathML of a right answer (what `ricci serve` renders) is not well formed, or
+    /// `nil`: the plain form parsed again and printed as MathML must nest its elements and
+    /// escape its text.
+    private static func mathMLProblem(_ json: [String: Any], _ problem: Problem) -> String? {
+        guard let plain = json["plain"] as? String,
+            let declarations = try? Declarations(parsingVariables: problem.variables, functions: problem.functions),
+            let parsed = try? CheckedExpression(parsing: plain, declarations: declarations)
+        else { return nil }
+        return mathMLProblem(in: MathMLPrinter.print(parsed.expression))
+    }
+
+    /// Why `mathML` is not well formed, or `nil`: elements must nest (`<mi>…</mi>`, `<mspace/>`)
+    /// and text must not hold a bare `<` or `>`.
+    public static func mathMLProblem(in mathML: String) -> String? {
+        var open: [Substring] = []
+        var rest = mathML[...]
+        while let start = rest.firstIndex(of: "<") {
+            guard !rest[..<start].contains(">"), let end = rest[start...].firstIndex(of: ">") else {
+                return "malformed MathML (a bare < or >): \(mathML.prefix(200))"
+            }
+            let tag = rest[rest.index(after: start)..<end]
+            if tag.hasPrefix("/") {
+                let name = tag.dropFirst()
+                guard open.popLast() == name else { return "malformed MathML (</\(name)> closes nothing open): \(mathML.prefix(200))" }
+            } else if !tag.hasSuffix("/") {
+                open.append(tag.prefix { $0 != " " })
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        if rest.contains(">") { return "malformed MathML (a bare >): \(mathML.prefix(200))" }
+        return open.isEmpty ? nil : "malformed MathML (<\(open.last!)> left open): \(mathML.prefix(200))"
     }
 
     /// The time of the derivation alone, the median of three.

@@ -100,3 +100,23 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(gradient == CommandResult(output: "2000*(A + A')*x\n", error: "", status: 0))
     }
 }
+
+/// The campaign's check of the MathML that `ricci serve` renders: it finds what is malformed,
+/// and the MathML of real answers passes it.
+@Suite struct CampaignMathMLTests {
+    @Test func malformedMathMLIsFound() {
+        #expect(Campaign.mathMLProblem(in: "<math><mi>x</mi></math>") == nil)
+        #expect(Campaign.mathMLProblem(in: "<math><mspace width=\"1em\"/><mi>x</mi></math>") == nil)
+        #expect(Campaign.mathMLProblem(in: "<math><mi>x</mo></math>") != nil)
+        #expect(Campaign.mathMLProblem(in: "<math><mi>a<b</mi></math>") != nil)
+        #expect(Campaign.mathMLProblem(in: "<math><mrow><mi>x</mi></math>") != nil)
+    }
+
+    @Test(arguments: ["x'*A*x", "sum(log(1 + exp(-y.*(X*w))))", "tr(inv(X)*A) + norm2(X)^2", "a'*log(A*exp(X)*B)*b"])
+    func answersHaveWellFormedMathML(expression: String) throws {
+        let checked = try CheckedExpression(parsing: expression)
+        let variable = checked.environment.variables.keys.sorted().last!
+        let result = try Ricci.derivative(of: checked, withRespectTo: [variable])
+        #expect(Campaign.mathMLProblem(in: result.mathml) == nil)
+    }
+}
