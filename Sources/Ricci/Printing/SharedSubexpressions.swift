@@ -4,6 +4,8 @@ extension PrettyPrinter {
     /// The pretty form with repeated sub-expressions named `T₁, T₂, …` (`… where T₁ = X W`)
     /// wherever that makes the printed text shorter; the plain pretty form otherwise.
     ///
+    /// Any operator node may be named, a single call too (`diag(T₁) − T₁ T₁ᵀ where T₁ =
+    /// softmax(x)`): what decides is the length saved, so `Xᵀ` or `exp(x)` twice stay written.
     /// Greedy: the sub-expression whose naming saves the most characters is named first
     /// (larger ones before the parts they contain), then the choice repeats on what is left;
     /// a definition may use earlier names. The names cannot clash with variables: a name of
@@ -27,7 +29,7 @@ extension PrettyPrinter {
         let expr = graph.nodes[graph.root]
         // Most results repeat nothing worth a name: then there is nothing to measure.
         let initialCounts = graph.occurrences(named: [])
-        guard graph.nodes.indices.contains(where: { initialCounts[$0] >= 2 && graph.operatorCounts[$0] >= 2 }) else {
+        guard graph.nodes.indices.contains(where: { initialCounts[$0] >= 2 && graph.operatorCounts[$0] >= 1 }) else {
             return (expr, [])
         }
         var named: [Int] = []
@@ -36,7 +38,7 @@ extension PrettyPrinter {
             let lengths = graph.printedLengths(named: named)
             let nameLength = 2
             var best: (saving: Int, node: Int)?
-            for node in graph.nodes.indices where counts[node] >= 2 && graph.operatorCounts[node] >= 2 && !named.contains(node) {
+            for node in graph.nodes.indices where counts[node] >= 2 && graph.operatorCounts[node] >= 1 && !named.contains(node) {
                 // Every occurrence but the definition shrinks to the name; the definition costs
                 // ", T₁ = " (or " where T₁ = ") and the text of the sub-expression.
                 let length = lengths[node]
