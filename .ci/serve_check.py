@@ -7,7 +7,8 @@ Starts `RICCI serve --port 0`, sends 1000 requests to POST /api/derivative, 50 a
 (every one must be answered 200 with the derivative `ricci diff` prints), then loads the page
 in headless Chromium with the seed loss in its query, waits for the page's script to ask the
 server, and checks the rendered DOM: the MathML answer, the plain text, the LaTeX, the
-verdict; then a bad expression, whose error must be shown with its place marked. Saves a
+verdict; then a link that declares a variable (an spd S, whose logdet's gradient is inv(S),
+not inv(S)'), and a bad expression, whose error must be shown with its place marked. Saves a
 screenshot of the answer. Exits non-zero on any failure.
 """
 
@@ -94,6 +95,13 @@ def main():
                 failures.append("browser: " + label)
         browse(url + "?" + query, "--window-size=1100,1000", f"--screenshot={screenshot}")
         print(f"browser: screenshot saved to {screenshot}")
+
+        # A declaration in the link: S symmetric positive definite, so logdet(S) by S is inv(S).
+        dom = browse(url + "?" + urllib.parse.urlencode({"expr": "logdet(S)", "wrt": "S", "var": "S:n,n:spd"}), "--dump-dom")
+        declared = 'data-state="answer"' in dom and '<code id="plain">inv(S)</code>' in dom
+        print(f"browser: a declared property reaches the answer (logdet(S) by an spd S is inv(S)): {'yes' if declared else 'NO'}")
+        if not declared:
+            failures.append("browser: the declaration of the link")
 
         # A bad expression: the error under the box, its place marked.
         dom = browse(url + "?" + urllib.parse.urlencode({"expr": "X*W + ", "wrt": "X"}), "--dump-dom")
