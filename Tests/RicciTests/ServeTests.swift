@@ -7,12 +7,7 @@ import Testing
 @Suite struct ServeTests {
     /// A server on a free loopback port, answering as `ricci serve` does.
     static func server(limits: ServerLimits = ServerLimits()) throws -> HTTPServer {
-        final class Hosts: @unchecked Sendable { var allowed: Set<String>? }
-        let hosts = Hosts()
-        let server = try HTTPServer(port: 0, limits: limits) { DerivativeService.respond(to: $0, allowedHosts: hosts.allowed) }
-        hosts.allowed = ["127.0.0.1:\(server.port)", "localhost:\(server.port)"]
-        server.start()
-        return server
+        try DerivativeService.startServer(port: 0, limits: limits)
     }
 
     static func json(_ text: String) throws -> [String: Any] {

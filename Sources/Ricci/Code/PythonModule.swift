@@ -331,29 +331,8 @@ private struct PythonModuleWriter {
 
     /// An index form as a sum of `einsum` calls, an axis per free index.
     func einsum(_ notation: IndexNotation, _ translator: inout PythonTranslator) -> String {
-        var letters: [String: Character] = [:]
-        var used = Set<Character>()
-        let alphabet = Array("ijpqrstuvwklmnabcdefghoxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        var all = notation.freeIndices
-        for term in notation.terms {
-            for factor in term.factors {
-                switch factor {
-                case .delta(let a, let b): all += [a, b]
-                case .entry(_, let indices, _): all += indices
-                }
-            }
-        }
-        for name in all where name.count == 1 && name.first!.isLetter {
-            letters[name] = name.first!
-            used.insert(name.first!)
-        }
-        func letter(_ name: String) -> Character {
-            if let known = letters[name] { return known }
-            let chosen = alphabet.first { !used.contains($0) }!
-            used.insert(chosen)
-            letters[name] = chosen
-            return chosen
-        }
+        var letters = EinsumLetters(notation)
+        func letter(_ name: String) -> Character { letters.letter(name) }
         func size(_ index: String) -> String { notation.ranges[index].map(translator.dimension) ?? "1" }
         let output = String(notation.freeIndices.map(letter))
         let L = library

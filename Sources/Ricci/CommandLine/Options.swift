@@ -73,20 +73,8 @@ struct Options {
             case "var": variables.append(try value())
             case "func": functions.append(try value())
             case "tag": tags.append(try value())
-            case "format":
-                let text = try value()
-                guard let format = OutputFormat(rawValue: text) else {
-                    throw UsageError(
-                        "unknown format \(text): use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                self.format = format
-            case "lang":
-                let text = try value()
-                guard let language = CodeLanguage(rawValue: text) else {
-                    throw UsageError(
-                        "unknown language \(text): use one of \(CodeLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                self.language = language
+            case "format": format = try Self.choice(try value(), named: "format")
+            case "lang": language = try Self.choice(try value(), named: "language")
             case "host": host = try value()
             case "port":
                 let text = try value()
@@ -99,6 +87,15 @@ struct Options {
             default: throw UsageError("unknown option --\(name) (see ricci --help)")
             }
         }
+    }
+
+    /// The case of `Choice` spelled `text`, or a usage error that lists the spellings.
+    static func choice<Choice: RawRepresentable & CaseIterable>(_ text: String, named what: String) throws -> Choice
+    where Choice.RawValue == String {
+        guard let chosen = Choice(rawValue: text) else {
+            throw UsageError("unknown \(what) \(text): use one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return chosen
     }
 
     /// The options that are switches: present or absent, never given a value.

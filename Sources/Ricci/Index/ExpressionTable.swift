@@ -508,10 +508,7 @@ final class ExpressionTable {
         } else {
             isProjector = false
         }
-        guard isProjector else { return false }
-        let outer = Array(chain[..<(middle - 1)]) + Array(chain[(middle + 1)...])
-        let (before, after) = (Array(chain[..<(middle - 1)]), Array(chain[(middle + 1)...]))
-        return outer.isEmpty || before == transposedChain(after)
+        return isProjector && Array(chain[..<(middle - 1)]) == transposedChain(Array(chain[(middle + 1)...]))
     }
 
     private func computeSymmetry(of node: ExprNode, shape: Shape) -> Bool {

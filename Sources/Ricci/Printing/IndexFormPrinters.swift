@@ -70,31 +70,8 @@ public enum EinsumPrinter {
         _ notation: IndexNotation, isScalar: @escaping (MatrixExpr) -> Bool,
         isRowVector: @escaping (MatrixExpr) -> Bool = { _ in false }
     ) -> String {
-        // einsum takes one letter per index: the notation's names, or letters not in use.
-        var letters: [String: Character] = [:]
-        var used = Set<Character>()
-        let alphabet = Array("ijpqrstuvwklmnabcdefghoxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        // One-letter names keep their letter; longer ones (`k1`) take letters no index has.
-        var allNames = notation.freeIndices
-        for term in notation.terms {
-            for factor in term.factors {
-                switch factor {
-                case .delta(let a, let b): allNames += [a, b]
-                case .entry(_, let indices, _): allNames += indices
-                }
-            }
-        }
-        for name in allNames where name.count == 1 && name.first!.isLetter {
-            letters[name] = name.first!
-            used.insert(name.first!)
-        }
-        func letter(_ name: String) -> Character {
-            if let known = letters[name] { return known }
-            let chosen = alphabet.first { !used.contains($0) }!
-            used.insert(chosen)
-            letters[name] = chosen
-            return chosen
-        }
+        var letters = EinsumLetters(notation)
+        func letter(_ name: String) -> Character { letters.letter(name) }
         let output = String(notation.freeIndices.map(letter))
         func size(_ index: String) -> String {
             notation.ranges[index].map(NumPyPrinter.dimension) ?? "1"
@@ -146,5 +123,41 @@ public enum EinsumPrinter {
         var text = pieces.joined(separator: " ")
         if text.hasPrefix("+ ") { text.removeFirst(2) } else if text.hasPrefix("- ") { text = "-" + text.dropFirst(2) }
         return text
+    }
+}
+
+/// The letters of `einsum` subscripts for an index form, one per index name: a one-letter
+/// name keeps its letter, a longer one (`k1`) takes the first letter no index has, in a fixed
+/// order (the conventional `i j p q r s t u v w` first).
+struct EinsumLetters {
+    private var letters: [String: Character] = [:]
+    private var used = Set<Character>()
+    private static let alphabet = Array("ijpqrstuvwklmnabcdefghoxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    /// The letters of the notation's one-letter names reserved first, so that a longer name
+    /// never takes one of them.
+    init(_ notation: IndexNotation) {
+        var names = notation.freeIndices
+        for term in notation.terms {
+            for factor in term.factors {
+                switch factor {
+                case .delta(let a, let b): names += [a, b]
+                case .entry(_, let indices, _): names += indices
+                }
+            }
+        }
+        for name in names where name.count == 1 && name.first!.isLetter {
+            letters[name] = name.first!
+            used.insert(name.first!)
+        }
+    }
+
+    /// The letter of `name`, chosen the first time it is asked for.
+    mutating func letter(_ name: String) -> Character {
+        if let known = letters[name] { return known }
+        let chosen = Self.alphabet.first { !used.contains($0) }!
+        used.insert(chosen)
+        letters[name] = chosen
+        return chosen
     }
 }

@@ -28,6 +28,27 @@ public enum DerivativeService {
         }
     }
 
+    /// A server answering as `ricci serve` does, bound to `host:port` and accepting. On the
+    /// loopback address only requests addressed to it (`127.0.0.1:PORT`, `localhost:PORT`) are
+    /// answered, so that a page of another site cannot reach it through a name of its own;
+    /// another address serves every name.
+    public static func startServer(host: String = "127.0.0.1", port: UInt16 = 0, limits: ServerLimits = ServerLimits())
+        throws -> HTTPServer
+    {
+        // The allowed names are known once the port is: a box filled after binding, read by
+        // the connections' threads only after `start()`.
+        final class Hosts: @unchecked Sendable { var allowed: Set<String>? }
+        let hosts = Hosts()
+        let server = try HTTPServer(host: host, port: port, limits: limits) { request in
+            respond(to: request, allowedHosts: hosts.allowed)
+        }
+        if host == "127.0.0.1" {
+            hosts.allowed = ["127.0.0.1:\(server.port)", "localhost:\(server.port)"]
+        }
+        server.start()
+        return server
+    }
+
     /// The answer to a body `{"expr": …, "wrt": […], "vars": […], "funcs": […], "steps": bool}`:
     /// 200 with the object of `ricci diff --format json` plus `mathml`, `variables`, `code`,
     /// `verification` (and `steps` when asked); 400 with `error` and `range` for bad input;

@@ -74,12 +74,12 @@ extension IndexContext {
             }
         }
 
-        // power-merge.
-        var merged: [Factor] = []
-        merged.reserveCapacity(factors.count)
+        // power-merge, first the entries of powers as powers of entries, numbers folded.
+        var normalized: [Factor] = []
+        normalized.reserveCapacity(factors.count)
         for factor in factors {
             guard case .entry(var id, let indices, var exponent) = factor else {
-                merged.append(factor)
+                normalized.append(factor)
                 continue
             }
             // An entry of a power is a power of an entry: (M.^c)[i,j]^e = M[i,j]^(c·e) for an
@@ -96,10 +96,21 @@ extension IndexContext {
             if case .number(let value) = table[id] {
                 // A number that reached an entry (a closed power of a constant) folds.
                 guard let folded = value.power(exponent) else {
-                    merged.append(factor)
+                    normalized.append(factor)
                     continue
                 }
                 coefficient *= folded
+                continue
+            }
+            normalized.append(.entry(id, indices, exponent: exponent))
+        }
+        applyLogisticIdentities(&normalized)
+        // Then equal entries merged: M[i,j]^a M[i,j]^b = M[i,j]^(a+b).
+        var merged: [Factor] = []
+        merged.reserveCapacity(normalized.count)
+        for factor in normalized {
+            guard case .entry(let id, let indices, let exponent) = factor else {
+                merged.append(factor)
                 continue
             }
             let same = merged.firstIndex {
@@ -109,7 +120,7 @@ extension IndexContext {
             if let same, case .entry(_, _, let previous) = merged[same] {
                 merged[same] = .entry(id, indices, exponent: previous + exponent)
             } else {
-                merged.append(.entry(id, indices, exponent: exponent))
+                merged.append(factor)
             }
         }
         // An exponent that merged to 0 leaves the factor 1; a summed index only it carried
@@ -128,7 +139,6 @@ extension IndexContext {
         where !vanished[..<slot].contains(carried) && !isFree(carried) && !occurs(carried, in: result) {
             dimensionFactors.append(range(of: carried))
         }
-        applyLogisticIdentities(&result)
         for range in dimensionFactors {
             // Σ_i 1 over i ∈ 1…n is n; a literal size folds into the coefficient.
             if case .fixed(let size) = range {
@@ -147,6 +157,8 @@ extension IndexContext {
     /// exp(w)^(a-c) sigmoid(-w)^(b-c)` with `c = min(a, b)`, since `exp(w) sigmoid(-w) =
     /// exp(w) / (1 + exp(w)) = sigmoid(w)`. (The factors of one term meet at different
     /// stages of the chain rule, so the second form is the one that finds them together.)
+    /// Runs between the two halves of `power-merge`: the powers it changes (to 0, or a new
+    /// `sigmoid(w)` beside one already there) merge afterwards.
     private func applyLogisticIdentities(_ factors: inout [Factor]) {
         /// `z` when `id` is `1 + exp(z)` (or `exp(z) + 1`).
         func onePlusExpArgument(_ id: ExprID) -> ExprID? {
@@ -156,15 +168,18 @@ extension IndexContext {
             guard case .apply(.elementwise(.exp), let z) = table[other] else { return nil }
             return z
         }
-        var changed = false
         for position in factors.indices {
             if case .entry(let id, let indices, let exponent) = factors[position], exponent.isNegative,
                 let z = onePlusExpArgument(id)
             {
                 factors[position] = .entry(table.apply(.elementwise(.sigmoid), table.negate(z)), indices, exponent: -exponent)
-                changed = true
             }
         }
+        // exp(w) pairs with a sigmoid: without one in the term (most terms), nothing to look for.
+        guard factors.contains(where: {
+            if case .entry(let id, _, _) = $0, case .apply(.elementwise(.sigmoid), _) = table[id] { return true }
+            return false
+        }) else { return }
         var position = 0
         while position < factors.count {
             guard case .entry(let id, let indices, let power) = factors[position], power > .zero,
@@ -185,30 +200,7 @@ extension IndexContext {
             factors[position] = .entry(id, indices, exponent: power - common)
             factors[partner] = .entry(complement, indices, exponent: other - common)
             factors.append(.entry(table.apply(.elementwise(.sigmoid), w), indices, exponent: common))
-            changed = true
             position += 1
-        }
-        guard changed else { return }
-        // Powers of one entry merged, zero powers dropped (their indices are carried by the
-        // other factors of the identity, so no range is lost).
-        var merged: [Factor] = []
-        for factor in factors {
-            guard case .entry(let id, let indices, let exponent) = factor else {
-                merged.append(factor)
-                continue
-            }
-            if let same = merged.firstIndex(where: {
-                if case .entry(id, indices, _) = $0 { return true }
-                return false
-            }), case .entry(_, _, let previous) = merged[same] {
-                merged[same] = .entry(id, indices, exponent: previous + exponent)
-            } else {
-                merged.append(factor)
-            }
-        }
-        factors = merged.filter {
-            if case .entry(_, _, let exponent) = $0 { return !exponent.isZero }
-            return true
         }
     }
 
