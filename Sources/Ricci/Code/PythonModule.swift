@@ -483,10 +483,13 @@ private struct PythonModuleWriter {
                 values = np.asarray(_numpy(derivative), dtype=float)
                 if any(np.linalg.cond(m) > 1e6 for m in inverted if m.ndim == 2 and min(m.shape) > 0):
                     return False
-                # Central differences lose what a value much larger than its change needs.
+                # Central differences lose what a value much larger than its change needs: their
+                # rounding is about 1e-16 |value| / 1e-5, kept below 1e-6 of the derivative.
                 value = np.asarray(_numpy(value), dtype=float)
+                scale = max(1.0, float(np.max(np.abs(values), initial=0.0)))
+                largest = float(np.max(np.abs(value), initial=0.0))
                 return bool(np.all(np.isfinite(value)) and np.all(np.isfinite(values))
-                            and np.max(np.abs(values), initial=0.0) < 1e8 and np.max(np.abs(value), initial=0.0) < 1e8)
+                            and scale < 1e8 and largest < 1e8 and largest <= 1e4 * scale)
             """
         return lines.joined(separator: "\n") + "\n\n\n" + helpers
     }
