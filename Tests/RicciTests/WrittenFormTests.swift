@@ -50,6 +50,12 @@ import Testing
         Rewrite(rule: "merge-diagonals", expression: "sum(log(1 + exp(X*w)))", variables: ["w", "w"], declarations: [],
                 before: "X'*(diagm(sigmoid(X*w)) - diagm(sigmoid(X*w).^2))*X",
                 after: "X'*diagm(sigmoid(X*w).*(1 - sigmoid(X*w)))*X"),
+        Rewrite(rule: "diagonal products", expression: "sum(sin(X).*exp(X))", variables: ["X", "X"], declarations: [],
+                before: "2*diagm(vec(exp(X)))*diagm(vec(cos(X)))", after: "2*diagm(vec(exp(X).*cos(X)))"),
+        Rewrite(rule: "diagonal products, merge-vecs, merge-diagonals", expression: "sum(exp(X)./(1 + X.^2))",
+                variables: ["X", "X"], declarations: [],
+                before: "diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2)) - 2*vec(1./(1 + X.^2).^2)) + 8*diagm(vec(X.^2))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^3)) - 4*diagm(vec(X))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^2))",
+                after: "diagm(vec(exp(X)./(1 + X.^2) + 8*(X.^2.*(exp(X)./(1 + X.^2).^3)) - 4*(X.*(exp(X)./(1 + X.^2).^2)) - 2*(exp(X)./(1 + X.^2).^2)))"),
     ]
 
     @Test(arguments: rewrites)

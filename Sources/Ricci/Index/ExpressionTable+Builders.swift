@@ -119,6 +119,7 @@ extension ExpressionTable {
         if case .apply(.diagonalMatrix, let v) = self[a], shape(b).kind == .vector, shape(v).kind == .vector {
             return hadamard(v, b)
         }
+        if let v = diagonalOfVector(a), let w = diagonalOfVector(b) { return apply(.diagonalMatrix, hadamard(v, w)) }
         if let x = numberValue(a), let y = numberValue(b) { return number(x * y) }
         let product = !shape(a).isScalar && !shape(b).isScalar
         if isZero(a) || isZero(b) {
@@ -134,6 +135,13 @@ extension ExpressionTable {
             return matrixPower(base, left + right)
         }
         return intern(.multiply(a, b))
+    }
+
+    /// `v` when `id` is `diagm(v)` of a column vector `v`: the diagonal matrices whose
+    /// products are Hadamard products of their diagonals, `diagm(v) diagm(w) = diagm(v ⊙ w)`.
+    func diagonalOfVector(_ id: ExprID) -> ExprID? {
+        guard case .apply(.diagonalMatrix, let v) = self[id], shape(v).kind == .vector else { return nil }
+        return v
     }
 
     /// `(X, k)` when `id` is `X^k` (`(X, 1)` for a square matrix `X` itself, `(X, -1)` for
@@ -169,6 +177,10 @@ extension ExpressionTable {
         if isZero(a) || isZero(b) { return zeros(Shape.broadcast(shape(a), shape(b))) }
         if case .ones = self[a], keepsShape(b, with: a) { return b }
         if case .ones = self[b], keepsShape(a, with: b) { return a }
+        // vec(A) ⊙ vec(B) = vec(A ⊙ B): one vec for two.
+        if case .apply(.vec, let x) = self[a], case .apply(.vec, let y) = self[b], shape(x) == shape(y) {
+            return apply(.vec, hadamard(x, y))
+        }
         if case .elementwisePower(let base, let exponent) = self[b], exponent.isNegative {
             return intern(.elementwiseDivide(a, elementwisePower(base, -exponent)))
         }

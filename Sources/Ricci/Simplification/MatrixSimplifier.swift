@@ -78,7 +78,7 @@ final class MatrixSimplifier {
 
     /// The rules, in the order they are tried.
     static let rules: [SimplificationRule] = [
-        dropZeroTerms, cancelInverses, mergeLikeTerms, factorKronecker, mergeDiagonals, factorLeftMultiplier,
+        dropZeroTerms, cancelInverses, mergeLikeTerms, factorKronecker, mergeDiagonals, mergeVecs, factorLeftMultiplier,
         factorRightMultiplier, pullCommonScalar, pullCommonCoefficient, expandEntrywisePolynomial,
     ]
 

@@ -96,7 +96,7 @@ extension ExpressionTable {
             if chain.contains(where: isZero) || zip(chain, chain.dropFirst()).contains(where: annihilates) {
                 return zeros(resultShape)
             }
-            chain = mergingSums(mergingPowers(chain))
+            chain = mergingSums(mergingPowers(mergingDiagonals(chain)))
             for factor in chain where shape(factor).isScalar { scalars.append(factor) }
             chain.removeAll { shape($0).isScalar }
         }
@@ -129,6 +129,24 @@ extension ExpressionTable {
                 result[result.count - 1] = apply(.rowSums, last)
             } else if let last = result.last, isOnesRow(last), !isOnesColumn(factor), !shape(factor).rows.isOne {
                 result[result.count - 1] = apply(.columnSums, factor)
+            } else {
+                result.append(factor)
+            }
+        }
+        return result
+    }
+
+    /// The chain with each run of neighbouring diagonal matrices written as one,
+    /// `diagm(u) diagm(v) = diagm(u ⊙ v)`: a Hadamard product of the diagonals instead of a
+    /// matrix product (n operations instead of n², and one `diagm` for two).
+    func mergingDiagonals(_ chain: [ExprID]) -> [ExprID] {
+        guard zip(chain, chain.dropFirst()).contains(where: { diagonalOfVector($0) != nil && diagonalOfVector($1) != nil })
+        else { return chain }
+        var result: [ExprID] = []
+        result.reserveCapacity(chain.count)
+        for factor in chain {
+            if let last = result.last, let u = diagonalOfVector(last), let v = diagonalOfVector(factor) {
+                result[result.count - 1] = apply(.diagonalMatrix, hadamard(u, v))
             } else {
                 result.append(factor)
             }

@@ -1,4 +1,5 @@
-// Rules for sums of Kronecker products and of diagonal matrices, the forms of the vec convention.
+// Rules for sums of Kronecker products, of diagonal matrices and of vecs, the forms of the vec
+// convention.
 
 extension MatrixSimplifier {
     /// `factor-kronecker`: `kron(A, B) + kron(A, C) = kron(A, B + C)` and
@@ -48,21 +49,38 @@ extension MatrixSimplifier {
     /// `merge-diagonals`: `c₁ diagm(u) + c₂ diagm(v) = diagm(c₁ u + c₂ v)` for terms that are
     /// one diagonal matrix. Shrinks: one `diagm` for several.
     static let mergeDiagonals = SimplificationRule(name: "merge-diagonals") { simplifier, sum, _ in
-        guard sum.count >= 2 else { return nil }
-        let table = simplifier.table
-        func diagonal(_ term: ProductTerm) -> ExprID? {
-            guard term.chain.count == 1, case .apply(.diagonalMatrix, let v) = table[term.chain[0].id] else { return nil }
-            return v
+        simplifier.mergingLinearMap(.diagonalMatrix, in: sum) { simplifier.table.diagonalOfVector($0) }
+    }
+
+    /// `merge-vecs`: `c₁ vec(A) + c₂ vec(B) = vec(c₁ A + c₂ B)` for terms that are one `vec`
+    /// (the entry-wise terms of a Hessian in the vec convention). Shrinks: one `vec` for
+    /// several, and the matrices inside meet the rules as one sum.
+    static let mergeVecs = SimplificationRule(name: "merge-vecs") { simplifier, sum, _ in
+        simplifier.mergingLinearMap(.vec, in: sum) { id in
+            guard case .apply(.vec, let a) = simplifier.table[id] else { return nil }
+            return a
         }
-        let (group, rest, position) = partition(sum) { diagonal($0) != nil }
+    }
+
+    /// The sum with the terms that are one application of the linear map `map` (whose
+    /// argument `argument` reads off a link, `nil` for any other) written as `map` of the sum
+    /// of the arguments, each with its term's coefficient and scalars; `nil` for fewer than
+    /// two such terms.
+    private func mergingLinearMap(_ map: MatrixFunction, in sum: SumForm, argument: (ExprID) -> ExprID?) -> SumForm? {
+        guard sum.count >= 2 else { return nil }
+        func mapped(_ term: ProductTerm) -> ExprID? {
+            guard term.chain.count == 1, !term.chain[0].transposed || map == .diagonalMatrix else { return nil }
+            return argument(term.chain[0].id)
+        }
+        let (group, rest, position) = Self.partition(sum) { mapped($0) != nil }
         guard group.count >= 2 else { return nil }
-        let vectors: SumForm = group.map { term in
-            var inner = table.productTerm(diagonal(term)!)
+        let arguments: SumForm = group.map { term in
+            var inner = table.productTerm(mapped(term)!)
             inner.coefficient *= term.coefficient
             inner.scalars = (inner.scalars + term.scalars).sorted()
             return inner
         }
-        let combined = simplifier.simplify(vectors, shape: table.shape(diagonal(group[0])!))
-        return placed(table.productTerm(table.apply(.diagonalMatrix, combined)), in: rest, at: position)
+        let combined = simplify(arguments, shape: table.shape(mapped(group[0])!))
+        return Self.placed(table.productTerm(table.apply(map, combined)), in: rest, at: position)
     }
 }
