@@ -383,4 +383,20 @@ extension VerificationTests {
             #expect(verification.detail.contains(phrase), "\(verification.detail)")
         }
     }
+
+    /// A derivative that is zero because a softmax of equal entries is constant: the
+    /// element-wise expansion sums it from terms of about 10¹⁷ and keeps 271 of rounding at the
+    /// first point, where Ricci's form and central differences give zero. That point is
+    /// drawn again, not failed (campaign seed 20339113, a Hessian refused "for a bug"); a
+    /// wrong result still fails (the wrong-results tests above).
+    @Test func aPointWhereTheExpansionCancelsBadlyIsDrawnAgain() throws {
+        let declarations = try Declarations(
+            parsingVariables: ["t:", "y:m", "z:n", "u:k", "W:n,n", "Q:n,n:symmetric"], functions: [])
+        let text = "u'*log(softmax((ones(k,n) + yᵀ*log(softmax((-yᵀ)'))*(-(2*ones(n,k))^T))*(Q./(1 + W.^2)*(z./exp(t)))))"
+        for derivative in [try Ricci.derivative(of: text, withRespectTo: "z", declarations: declarations),
+                           try Ricci.hessian(of: text, withRespectTo: "z", declarations: declarations)] {
+            let verification = derivative.verify()
+            #expect(verification.verdict == .passed, "\(verification.detail)")
+        }
+    }
 }
