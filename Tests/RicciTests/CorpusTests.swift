@@ -86,6 +86,7 @@ import Testing
             """
         let path = NSTemporaryDirectory() + "/ricci-wrong-corpus.json"
         try wrong.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let result = CommandLineTool.run(["corpus", path])
         #expect(result.status == 3)
         #expect(result.output.contains("differs from the expected one"))
@@ -117,6 +118,7 @@ import Testing
     func malformedCorpusFilesPointAtTheProblem(text: String, message: String) throws {
         let path = NSTemporaryDirectory() + "/ricci-malformed-\(abs(message.hashValue)).json"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let result = CommandLineTool.run(["corpus", path])
         #expect(result.status == 2)
         #expect(result.output.isEmpty)
@@ -127,6 +129,7 @@ import Testing
     @Test func invalidUTF8InACorpusIsBadInput() throws {
         let path = NSTemporaryDirectory() + "/ricci-invalid-utf8.json"
         try Data([UInt8]("{\"cases\": [{\"id\": \"".utf8) + [0xFF] + [UInt8]("\"}]}".utf8)).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let result = CommandLineTool.run(["corpus", path])
         #expect(result.status == 2)
         #expect(result.error.contains("not valid UTF-8"))
