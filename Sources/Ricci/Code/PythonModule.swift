@@ -331,55 +331,23 @@ private struct PythonModuleWriter {
 
     /// An index form as a sum of `einsum` calls, an axis per free index.
     func einsum(_ notation: IndexNotation, _ translator: inout PythonTranslator) -> String {
-        var letters = EinsumLetters(notation)
-        func letter(_ name: String) -> Character { letters.letter(name) }
-        func size(_ index: String) -> String { notation.ranges[index].map(translator.dimension) ?? "1" }
-        let output = String(notation.freeIndices.map(letter))
         let L = library
-        func eye(_ n: String) -> String { language == .torch ? "torch.eye(\(n), dtype=torch.float64)" : "\(L).eye(\(n))" }
-        func ones(_ n: String) -> String { language == .torch ? "torch.ones(\(n), dtype=torch.float64)" : "\(L).ones(\(n))" }
-        guard !notation.terms.isEmpty else {
-            let shape = notation.freeIndices.map(size)
-            if language == .torch { return "torch.zeros(\(shape.joined(separator: ", ")), dtype=torch.float64)" }
-            return "\(L).zeros((\(shape.joined(separator: ", "))\(shape.count == 1 ? "," : "")))"
-        }
-        var pieces: [String] = []
-        for term in notation.terms {
-            var subscripts: [String] = []
-            var operands: [String] = []
-            var scalars: [String] = []
-            for factor in term.factors {
-                switch factor {
-                case .delta(let a, let b):
-                    subscripts.append(String([letter(a), letter(b)]))
-                    operands.append(eye(size(a)))
-                case .entry(let expr, let indices, let exponent):
-                    var code = translator.translate(expr)
-                    if !exponent.isOne { code = "(\(code)) ** \(PythonTranslator.number(exponent))" }
-                    if indices.isEmpty {
-                        scalars.append("(\(code))")
-                    } else {
-                        subscripts.append(String(indices.map(letter)))
-                        operands.append(code)
-                    }
+        let dtype = language == .torch ? ", dtype=torch.float64" : ""
+        return EinsumSum.write(
+            notation, library: L, size: { index in notation.ranges[index].map(translator.dimension) ?? "1" },
+            number: PythonTranslator.number,
+            constant: { kind, sizes in
+                switch kind {
+                case .identity: return "\(L).eye(\(sizes[0])\(dtype))"
+                case .ones: return "\(L).ones(\(sizes[0])\(dtype))"
+                case .zeros:
+                    if language == .torch { return "torch.zeros(\(sizes.joined(separator: ", "))\(dtype))" }
+                    return "\(L).zeros((\(sizes.joined(separator: ", "))\(sizes.count == 1 ? "," : "")))"
                 }
-            }
-            let carried = Set(subscripts.joined())
-            for index in notation.freeIndices where !carried.contains(letter(index)) {
-                subscripts.append(String(letter(index)))
-                operands.append(ones(size(index)))
-            }
-            var piece = operands.isEmpty
-                ? "1.0"
-                : "\(L).einsum('\(subscripts.joined(separator: ","))->\(output)', \(operands.joined(separator: ", ")))"
-            let magnitude = term.coefficient.magnitude
-            let factors = (magnitude.isOne ? [] : [PythonTranslator.number(magnitude)]) + scalars
-            if !factors.isEmpty { piece = factors.joined(separator: " * ") + " * " + piece }
-            pieces.append((term.coefficient.isNegative ? "- " : "+ ") + piece)
-        }
-        var text = pieces.joined(separator: " ")
-        if text.hasPrefix("+ ") { text.removeFirst(2) } else if text.hasPrefix("- ") { text = "-" + text.dropFirst(2) }
-        return text
+            },
+            translate: { translator.translate($0) },
+            // The translator's values have their own axes: a scalar entry is a factor as it is.
+            operand: { code, indexCount in indexCount == 0 ? "(\(code))" : code })
     }
 
     // MARK: Test values and the check

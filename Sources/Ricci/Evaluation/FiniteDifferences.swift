@@ -31,17 +31,29 @@ public enum FiniteDifferences {
     ///   evaluated, or when the Jacobian would be too large.
     public static func jacobian(of expr: MatrixExpr, withRespectTo name: String,
                                 at evaluator: Evaluator, step: Double = relativeStep) throws -> Tensor {
+        let f = try evaluator.evaluate(expr)
+        return try centralDifferences(by: name, at: evaluator, valueAxes: f.axes, step: step) { try $0.evaluate(expr) }
+    }
+
+    /// `(v(x + h e_k) − v(x − h e_k)) / 2h` for every entry `k` of the variable `name`, with
+    /// `h = step·max(1, |x_k|)`, for any value `v` of the evaluator's values whose axes are
+    /// `valueAxes` (an expression, an index form): axes `valueAxes` then the variable's, entry
+    /// `i` of the value and `k` of the variable at offset `i·count(x) + k` (row-major order).
+    ///
+    /// - Throws: ``EvaluationError`` when `name` has no value, when `value` throws, when the
+    ///   result would be too large, or when the value's size changes with the variable.
+    static func centralDifferences(by name: String, at evaluator: Evaluator, valueAxes: [Int], step: Double,
+                                   of value: (Evaluator) throws -> Tensor) throws -> Tensor {
         guard let original = evaluator.values[name] else { throw EvaluationError(.unknownVariable(name)) }
         // The evaluator accepts order 0 and 1 values too; evaluating the variable itself gives
         // its order-2 form, whose row-major entries are the same.
         let x = try evaluator.evaluate(.variable(name))
-        let f = try evaluator.evaluate(expr)
-        let (functionCount, overflow) = f.count.multipliedReportingOverflow(by: x.count)
-        guard !overflow, functionCount <= Evaluator.maximumEntryCount else {
-            throw EvaluationError(.tooLarge(rows: f.count, columns: x.count))
+        let count = valueAxes.reduce(1, *)
+        let (total, overflow) = count.multipliedReportingOverflow(by: x.count)
+        guard !overflow, total <= Evaluator.maximumEntryCount else {
+            throw EvaluationError(.tooLarge(rows: count, columns: x.count))
         }
-
-        var result = Tensor(shape: f.axes + x.axes, repeating: 0)
+        var result = Tensor(shape: valueAxes + x.axes, repeating: 0)
         var perturbed = evaluator
         for k in 0..<x.count {
             let entry = x.scalars[k]
@@ -49,18 +61,15 @@ public enum FiniteDifferences {
             var plus = original
             plus.scalars[k] = entry + h
             perturbed.values[name] = plus
-            let fPlus = try perturbed.evaluate(expr)
+            let above = try value(perturbed)
             var minus = original
             minus.scalars[k] = entry - h
             perturbed.values[name] = minus
-            let fMinus = try perturbed.evaluate(expr)
-            precondition(fPlus.shape == f.shape && fMinus.shape == f.shape,
-                         "the shape of a value changed with the values of its variables")
-            // Squeezing axes of size 1 keeps the row-major order, so entry i of f's value and
-            // entry k of the variable meet at offset i·count(x) + k.
-            for i in 0..<f.count {
-                result.scalars[i * x.count + k] = (fPlus.scalars[i] - fMinus.scalars[i]) / (2 * h)
+            let below = try value(perturbed)
+            guard above.count == count, below.count == count else {
+                throw EvaluationError(.shapeMismatch(operation: "central differences", left: above.shape, right: valueAxes))
             }
+            for i in 0..<count { result.scalars[i * x.count + k] = (above.scalars[i] - below.scalars[i]) / (2 * h) }
         }
         return result
     }

@@ -70,16 +70,50 @@ public enum EinsumPrinter {
         _ notation: IndexNotation, isScalar: @escaping (MatrixExpr) -> Bool,
         isRowVector: @escaping (MatrixExpr) -> Bool = { _ in false }
     ) -> String {
+        func size(_ index: String) -> String { notation.ranges[index].map(NumPyPrinter.dimension) ?? "1" }
+        return EinsumSum.write(
+            notation, library: "np", size: size,
+            number: { NumPyPrinter.print(.number($0), isScalar: { _ in true }) },
+            constant: { kind, sizes in
+                switch kind {
+                case .identity: return "np.eye(\(sizes[0]))"
+                case .ones: return "np.ones(\(sizes[0]))"
+                case .zeros: return "np.zeros((\(sizes.joined(separator: ", "))\(sizes.count == 1 ? "," : "")))"
+                }
+            },
+            translate: { NumPyPrinter.print($0, isScalar: isScalar, isRowVector: isRowVector) },
+            operand: { code, indexCount in
+                // Every NumPy value is 2-D: a scalar entry is taken as a number, a vector one raveled.
+                switch indexCount {
+                case 0: return "np.squeeze(\(code))"
+                case 1: return "np.ravel(\(code))"
+                default: return code
+                }
+            })
+    }
+}
+
+/// An index form as Python: one `einsum` per term, summed, an axis per free index, for any
+/// array library with NumPy's `einsum`. Each term `c Π δ(a,b) Π E[indices]^e` is
+/// `c * s₁ * … * einsum('ab,…->free', eye(n), E, …)` with the scalar entries `s` as factors
+/// and `ones` over a free index no factor carries (the term is constant along it); no terms
+/// is zeros. The callers say how to write the library's constants, numbers and entries.
+enum EinsumSum {
+    /// A constant array of the library.
+    enum Constant { case identity, ones, zeros }
+
+    /// The sum for `notation`: `size` gives an index's size as Python, `number` a rational,
+    /// `constant` a constant array of the given sizes, `translate` an entry's expression and
+    /// `operand` that code as an operand with that many indices (0: a scalar factor).
+    static func write(
+        _ notation: IndexNotation, library: String, size: (String) -> String, number: (Rational) -> String,
+        constant: (Constant, [String]) -> String, translate: (MatrixExpr) -> String,
+        operand: (String, Int) -> String
+    ) -> String {
         var letters = EinsumLetters(notation)
         func letter(_ name: String) -> Character { letters.letter(name) }
         let output = String(notation.freeIndices.map(letter))
-        func size(_ index: String) -> String {
-            notation.ranges[index].map(NumPyPrinter.dimension) ?? "1"
-        }
-        guard !notation.terms.isEmpty else {
-            let shape = notation.freeIndices.map(size).joined(separator: ", ")
-            return "np.zeros((\(shape)\(notation.freeIndices.count == 1 ? "," : "")))"
-        }
+        guard !notation.terms.isEmpty else { return constant(.zeros, notation.freeIndices.map(size)) }
         var pieces: [String] = []
         for term in notation.terms {
             var subscripts: [String] = []
@@ -89,34 +123,28 @@ public enum EinsumPrinter {
                 switch factor {
                 case .delta(let a, let b):
                     subscripts.append(String([letter(a), letter(b)]))
-                    operands.append("np.eye(\(size(a)))")
+                    operands.append(constant(.identity, [size(a)]))
                 case .entry(let expr, let indices, let exponent):
-                    var code = NumPyPrinter.print(expr, isScalar: isScalar, isRowVector: isRowVector)
-                    if !exponent.isOne {
-                        code = "(\(code)) ** \(NumPyPrinter.print(.number(exponent), isScalar: { _ in true }))"
-                    }
-                    switch indices.count {
-                    case 0: scalars.append("np.squeeze(\(code))")
-                    case 1:
-                        subscripts.append(String(letter(indices[0])))
-                        operands.append("np.ravel(\(code))")
-                    default:
+                    var code = translate(expr)
+                    if !exponent.isOne { code = "(\(code)) ** \(number(exponent))" }
+                    if indices.isEmpty {
+                        scalars.append(operand(code, 0))
+                    } else {
                         subscripts.append(String(indices.map(letter)))
-                        operands.append(code)
+                        operands.append(operand(code, indices.count))
                     }
                 }
             }
-            // A free index no factor carries makes the term constant along it: ones over it.
             let carried = Set(subscripts.joined())
             for index in notation.freeIndices where !carried.contains(letter(index)) {
                 subscripts.append(String(letter(index)))
-                operands.append("np.ones(\(size(index)))")
+                operands.append(constant(.ones, [size(index)]))
             }
             var piece = operands.isEmpty
                 ? "1.0"
-                : "np.einsum('\(subscripts.joined(separator: ","))->\(output)', \(operands.joined(separator: ", ")))"
+                : "\(library).einsum('\(subscripts.joined(separator: ","))->\(output)', \(operands.joined(separator: ", ")))"
             let magnitude = term.coefficient.magnitude
-            let factors = (magnitude.isOne ? [] : [NumPyPrinter.print(.number(magnitude), isScalar: { _ in true })]) + scalars
+            let factors = (magnitude.isOne ? [] : [number(magnitude)]) + scalars
             if !factors.isEmpty { piece = factors.joined(separator: " * ") + " * " + piece }
             pieces.append((term.coefficient.isNegative ? "- " : "+ ") + piece)
         }

@@ -93,26 +93,9 @@ extension Verifier {
     /// form `lower` (whose axes are `lowerAxes`): axes `lowerAxes` then the variable's.
     static func differences(of lower: IndexNotation, by variable: String, at evaluator: Evaluator, lowerAxes: [Int],
                             step: Double = FiniteDifferences.relativeStep) throws -> Tensor {
-        let x = try evaluator.evaluate(.variable(variable))
-        let count = lowerAxes.reduce(1, *)
-        var result = Tensor(shape: lowerAxes + x.axes, repeating: 0)
-        var perturbed = evaluator
-        for k in 0..<x.count {
-            let h = step * max(1, abs(x.scalars[k]))
-            var plus = x
-            plus.scalars[k] += h
-            var minus = x
-            minus.scalars[k] -= h
-            perturbed.values[variable] = plus
-            let above = try lower.evaluate(with: perturbed)
-            perturbed.values[variable] = minus
-            let below = try lower.evaluate(with: perturbed)
-            guard above.count == count, below.count == count else {
-                throw EvaluationError(.shapeMismatch(operation: "differences", left: above.shape, right: lowerAxes))
-            }
-            for i in 0..<count { result.scalars[i * x.count + k] = (above.scalars[i] - below.scalars[i]) / (2 * h) }
+        try FiniteDifferences.centralDifferences(by: variable, at: evaluator, valueAxes: lowerAxes, step: step) {
+            try lower.evaluate(with: $0)
         }
-        return result
     }
 
     /// Why the element-wise reference was left out.
