@@ -142,13 +142,21 @@ extension ExpressionTable {
     func mergingDiagonals(_ chain: [ExprID]) -> [ExprID] {
         guard zip(chain, chain.dropFirst()).contains(where: { diagonalOfVector($0) != nil && diagonalOfVector($1) != nil })
         else { return chain }
-        var result: [ExprID] = []
+        return mergingDiagonalLinks(chain.map { ChainLink(id: $0, transposed: false) }).map(\.id)
+    }
+
+    /// ``mergingDiagonals(_:)`` on the links of a product term (a diagonal matrix is
+    /// symmetric, so its link's transpose flag says nothing; other links keep theirs).
+    func mergingDiagonalLinks(_ chain: [ChainLink]) -> [ChainLink] {
+        guard zip(chain, chain.dropFirst()).contains(where: { diagonalOfVector($0.id) != nil && diagonalOfVector($1.id) != nil })
+        else { return chain }
+        var result: [ChainLink] = []
         result.reserveCapacity(chain.count)
-        for factor in chain {
-            if let last = result.last, let u = diagonalOfVector(last), let v = diagonalOfVector(factor) {
-                result[result.count - 1] = apply(.diagonalMatrix, hadamard(u, v))
+        for link in chain {
+            if let last = result.last, let u = diagonalOfVector(last.id), let v = diagonalOfVector(link.id) {
+                result[result.count - 1] = ChainLink(id: apply(.diagonalMatrix, hadamard(u, v)), transposed: false)
             } else {
-                result.append(factor)
+                result.append(link)
             }
         }
         return result

@@ -33,23 +33,6 @@ extension ExpressionTable {
         return term
     }
 
-    /// The chain with neighbouring diagonal matrices merged, `diagm(u) diagm(v) = diagm(u ⊙ v)`
-    /// (see ``mergingDiagonals(_:)``; a diagonal matrix is symmetric, so its link's transpose
-    /// flag says nothing).
-    private func mergingDiagonalLinks(_ chain: [ChainLink]) -> [ChainLink] {
-        guard zip(chain, chain.dropFirst()).contains(where: { diagonalOfVector($0.id) != nil && diagonalOfVector($1.id) != nil })
-        else { return chain }
-        var result: [ChainLink] = []
-        for link in chain {
-            if let last = result.last, let u = diagonalOfVector(last.id), let v = diagonalOfVector(link.id) {
-                result[result.count - 1] = ChainLink(id: apply(.diagonalMatrix, hadamard(u, v)), transposed: false)
-            } else {
-                result.append(link)
-            }
-        }
-        return result
-    }
-
     private func decompose(_ id: ExprID, transposed: Bool, into term: inout ProductTerm) {
         // A long product stays one link (see ``product(_:)``): opening it at every step would
         // make long derivations quadratic.
