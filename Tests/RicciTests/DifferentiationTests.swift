@@ -140,4 +140,18 @@ private func derivative(
         #expect(verification.verdict != .failed,
                 "seed \(seed): d/d\(variable) \(expression) = \(result.plain ?? IndexPrinter.print(result.index)): \(verification.detail)")
     }
+
+    /// In forward mode an entry-wise block is differentiated as a whole: the second step of
+    /// this Hessian is one index term `δ(i,p) g′(x)[i]`, not one per path of the product rule
+    /// (nine before), and its matrix form one `diagm`.
+    @Test func entrywiseBlocksAreDifferentiatedAsOneTerm() throws {
+        let hessian = try Ricci.hessian(of: "sum(sin(x).*exp(x)./(1 + x.^2))", withRespectTo: "x")
+        #expect(hessian.index.terms.count == 1)
+        #expect(hessian.plain?.hasPrefix("2*diagm(") == true, "\(hessian.plain ?? "")")
+        #expect(hessian.verify().verdict == .passed)
+        let jacobian = try Ricci.derivative(of: "exp(X).*X + X.^2", withRespectTo: "X")
+        #expect(jacobian.index.terms.count == 1)
+        #expect(jacobian.plain == "diagm(vec(2*X + X.*exp(X) + exp(X)))")
+        #expect(jacobian.verify().verdict == .passed)
+    }
 }

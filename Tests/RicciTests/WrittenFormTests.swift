@@ -55,7 +55,7 @@ import Testing
         Rewrite(rule: "diagonal products, merge-vecs, merge-diagonals", expression: "sum(exp(X)./(1 + X.^2))",
                 variables: ["X", "X"], declarations: [],
                 before: "diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2)) - 2*vec(1./(1 + X.^2).^2)) + 8*diagm(vec(X.^2))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^3)) - 4*diagm(vec(X))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^2))",
-                after: "diagm(vec(exp(X)./(1 + X.^2) + 8*(X.^2.*(exp(X)./(1 + X.^2).^3)) - 4*(X.*(exp(X)./(1 + X.^2).^2)) - 2*(exp(X)./(1 + X.^2).^2)))"),
+                after: "diagm(vec(8*(X.^2.*exp(X)./(1 + X.^2).^3) + exp(X)./(1 + X.^2) - 4*(X.*exp(X)./(1 + X.^2).^2) - 2*(exp(X)./(1 + X.^2).^2)))"),
     ]
 
     @Test(arguments: rewrites)

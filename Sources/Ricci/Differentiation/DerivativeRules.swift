@@ -56,6 +56,15 @@ extension IndexContext {
         if id == target.node {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }
+        // An entry-wise block reaching its base more than once: one term per term of the
+        // base's derivative (forward mode, where the recursion would make one per path).
+        if target.recursive, let block = entrywiseBlock(id, dependingOn: target.variable), block.uses >= 2,
+           let terms = try blockRule(id, block, at: indices, variable: target.variable, baseDerivative: {
+               try childDerivative(block.base, indices, target)
+           })
+        {
+            return terms
+        }
         switch table[id] {
         case .number, .variable, .identity, .ones, .zeros, .commutation:
             return []
@@ -374,7 +383,7 @@ extension IndexContext {
     /// `sigmoid' = σ ⊙ (1 − σ)`, `softplus' = sigmoid`, and where the function has a kink,
     /// its derivative away from it: `abs' = sign`, `relu' = step`, `sign' = step' = 0`. A
     /// declared `sigma` has `sigma'`. The coefficient is 0 where the derivative is.
-    private func elementwiseDerivative(
+    func elementwiseDerivative(
         _ function: MatrixFunction, of id: ExprID, argument a: ExprID, at indices: [Index]
     ) throws -> Term {
         let one = table.number(.one)

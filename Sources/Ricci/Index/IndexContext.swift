@@ -16,6 +16,11 @@ final class IndexContext {
     /// component, which lifting cannot read back as that expression, so the derivative is
     /// refused (``checkCompoundEntries()``).
     @exclusivity(unchecked) var compoundEntry: ExprID?
+    /// The variable ``blockRegions`` are about.
+    @exclusivity(unchecked) var blockVariable: String?
+    /// Each node's place in the entry-wise blocks of its dependence on ``blockVariable``
+    /// (see ``entrywiseBlock(_:dependingOn:)``).
+    @exclusivity(unchecked) var blockRegions: [ExprID: BlockRegion?] = [:]
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {

@@ -2,7 +2,7 @@
 
 /// A product of atoms under the entry-wise product, each to a rational power: `s ⊙ y⁻¹`.
 /// The empty monomial is `ones`.
-private struct Monomial: Hashable {
+struct Monomial: Hashable {
     /// Atoms and exponents, sorted by atom.
     var powers: [ExprID: Rational]
 
@@ -26,7 +26,26 @@ private struct Monomial: Hashable {
 }
 
 /// `Σ coefficient × monomial`.
-private typealias Polynomial = [Monomial: Rational]
+typealias Polynomial = [Monomial: Rational]
+
+/// `Σ` of two polynomials, `b` times `sign`, zero terms dropped; `nil` past `limit` monomials.
+func polynomialSum(_ a: Polynomial, _ b: Polynomial, sign: Rational = .one, limit: Int) -> Polynomial? {
+    var result = a
+    for (monomial, coefficient) in b {
+        result[monomial, default: .zero] += sign * coefficient
+    }
+    result = result.filter { !$0.value.isZero }
+    return result.count <= limit ? result : nil
+}
+
+/// The product of two polynomials, zero terms dropped; `nil` past `limit` monomials.
+func polynomialProduct(_ a: Polynomial, _ b: Polynomial, limit: Int) -> Polynomial? {
+    guard a.count * b.count <= limit * limit else { return nil }
+    var result: Polynomial = [:]
+    for (left, x) in a { for (right, y) in b { result[left.times(right), default: .zero] += x * y } }
+    result = result.filter { !$0.value.isZero }
+    return result.count <= limit ? result : nil
+}
 
 extension MatrixSimplifier {
     /// `expand-entrywise-polynomial`: a sum whose terms are entry-wise products of sums,
@@ -64,22 +83,11 @@ extension ExpressionTable {
     /// The expression as a polynomial in its atoms under the entry-wise product, or `nil`
     /// when it has more than `limit` monomials. Sums, negations, entry-wise products, entry-wise
     /// division by an atom and numeric scaling are opened; `ones` is 1; anything else is an atom.
-    fileprivate func entrywisePolynomial(_ id: ExprID, limit: Int) -> Polynomial? {
+    func entrywisePolynomial(_ id: ExprID, limit: Int) -> Polynomial? {
         func combine(_ a: Polynomial, _ b: Polynomial, sign: Rational) -> Polynomial? {
-            var result = a
-            for (monomial, coefficient) in b {
-                result[monomial, default: .zero] += sign * coefficient
-            }
-            result = result.filter { !$0.value.isZero }
-            return result.count <= limit ? result : nil
+            polynomialSum(a, b, sign: sign, limit: limit)
         }
-        func multiplied(_ a: Polynomial, _ b: Polynomial) -> Polynomial? {
-            guard a.count * b.count <= limit * limit else { return nil }
-            var result: Polynomial = [:]
-            for (left, x) in a { for (right, y) in b { result[left.times(right), default: .zero] += x * y } }
-            result = result.filter { !$0.value.isZero }
-            return result.count <= limit ? result : nil
-        }
+        func multiplied(_ a: Polynomial, _ b: Polynomial) -> Polynomial? { polynomialProduct(a, b, limit: limit) }
         let atom: Polynomial = [Monomial(powers: [id: .one]): .one]
         switch self[id] {
         case .ones:
@@ -117,13 +125,55 @@ extension ExpressionTable {
         }
     }
 
+    /// The expression as `coefficient × monomial`: entry-wise products and quotients,
+    /// entry-wise powers, negations and numeric scalings opened; anything else (a sum, a
+    /// function) is an atom. Unlike ``entrywisePolynomial(_:limit:)``, sums stay closed.
+    func monomial(_ id: ExprID) -> (Rational, Monomial) {
+        switch self[id] {
+        case .number(let value) where shape(id).isScalar:
+            return (value, .one)
+        case .ones:
+            return (.one, .one)
+        case .negate(let a):
+            let (coefficient, monomial) = self.monomial(a)
+            return (-coefficient, monomial)
+        case .hadamard(let a, let b):
+            let (x, left) = monomial(a)
+            let (y, right) = monomial(b)
+            return (x * y, left.times(right))
+        case .elementwiseDivide(let a, let b):
+            let (x, left) = monomial(a)
+            let (y, right) = monomial(b)
+            guard !y.isZero else { break }
+            return (x / y, left.times(Monomial(powers: right.powers.mapValues { -$0 })))
+        case .elementwisePower(let a, let exponent):
+            let (x, inner) = monomial(a)
+            guard let scale = x.power(exponent) else { break }
+            return (scale, Monomial(powers: inner.powers.mapValues { $0 * exponent }))
+        case .multiply(let a, let b):
+            if let value = numberValue(a) {
+                let (x, inner) = monomial(b)
+                return (value * x, inner)
+            }
+            if let value = numberValue(b) {
+                let (x, inner) = monomial(a)
+                return (value * x, inner)
+            }
+        default:
+            break
+        }
+        return (.one, Monomial(powers: [id: .one]))
+    }
+
     /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
-    /// powers divide), `ones` for the empty monomial.
-    fileprivate func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
+    /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial.
+    func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
         let atoms = monomial.powers.keys.sorted()
         let numerator = atoms.filter { !monomial.powers[$0]!.isNegative }.map { elementwisePower($0, monomial.powers[$0]!) }
         let denominator = atoms.filter { monomial.powers[$0]!.isNegative }.map { elementwisePower($0, -monomial.powers[$0]!) }
-        var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) } ?? ones(shape)
+        // `1 ⊘ d` broadcasts its 1 as a person writes it; a monomial without atoms is `ones`.
+        var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) }
+            ?? (denominator.isEmpty ? ones(shape) : number(.one))
         for divisor in denominator { value = intern(.elementwiseDivide(value, divisor)) }
         return value
     }
