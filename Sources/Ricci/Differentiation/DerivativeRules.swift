@@ -56,11 +56,12 @@ extension IndexContext {
         if id == target.node {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }
-        // An entry-wise block reaching its base more than once: one term per term of the
-        // base's derivative (forward mode, where the recursion would make one per path).
-        if target.recursive, let block = entrywiseBlock(id, dependingOn: target.variable), block.uses >= 2,
-           let terms = try blockRule(id, block, at: indices, variable: target.variable, baseDerivative: {
-               try childDerivative(block.base, indices, target)
+        // An entry-wise block reaching a base more than once: per base, one term per term of
+        // its derivative (forward mode, where the recursion would make one per path).
+        if target.recursive, let block = entrywiseBlock(id, dependingOn: target.variable),
+           block.uses > block.bases.count,
+           let terms = try blockRule(id, block, at: indices, variable: target.variable, baseDerivative: { base in
+               try childDerivative(base, indices, target)
            })
         {
             return terms

@@ -1,83 +1,78 @@
-// Differentiating an entry-wise block as one entry-wise expression.
+// Differentiating an entry-wise block as a whole.
 
 /// An entry-wise block: a sub-expression built by entry-wise operations (sums, Hadamard
-/// products and quotients, entry-wise powers and functions, scaling by a constant) from one
-/// sub-expression `base` that depends on the variable, and from constants. Its entry `[i,j]`
-/// is `g(base[i,j])` for one scalar function `g`.
+/// products and quotients, entry-wise powers and functions, scaling by a constant) from a few
+/// sub-expressions `bases` that depend on the variable, and from constants. Its entry `[i,j]`
+/// is `g(u₁[i,j], …, u_b[i,j])` for one scalar function `g` of the bases `u`.
 struct EntrywiseBlock {
-    /// The one dependent sub-expression the block is built from.
-    let base: ExprID
-    /// How many times the tree of the block reaches `base` (a shared sub-tree counts each
-    /// time): the number of terms the product and chain rules would make.
+    /// The dependent sub-expressions the block is built from, in node order.
+    let bases: [ExprID]
+    /// How many times the tree of the block reaches a base (a shared sub-tree counts each
+    /// time): the number of terms the product and chain rules would make, per term of a
+    /// base's derivative.
     let uses: Int
 }
 
 extension IndexContext {
-    /// What a node is as a part of an entry-wise block: constant, or a block over one base
-    /// (the node itself when it is no entry-wise operation on one base). Remembered per node.
-    enum BlockRegion {
-        case constant
-        case block(EntrywiseBlock)
-    }
+    /// The most bases a block may have: each gives a term per term of its derivative.
+    static let mostBlockBases = 4
 
     /// ``EntrywiseBlock`` of `id` in its dependence on `variable`, when `id` is an entry-wise
-    /// operation on one base other than itself.
+    /// operation on its bases. Remembered per node (`nil` in the memo: a constant).
     func entrywiseBlock(_ id: ExprID, dependingOn variable: String) -> EntrywiseBlock? {
         if blockVariable != variable {
             blockVariable = variable
             blockRegions = [:]
         }
-        guard case .block(let block)? = region(id, variable), block.base != id else { return nil }
+        guard let block = region(id, variable), block.bases != [id] else { return nil }
         return block
     }
 
-    /// `id`'s region; `nil` when its dependent parts are not one entry-wise function of one
-    /// base (two bases, a dependent operand broadcast to another shape).
-    private func region(_ id: ExprID, _ variable: String) -> BlockRegion? {
+    /// `id` as a part of a block: `nil` for a constant, the node itself as its only base
+    /// when it is no entry-wise operation on at most ``mostBlockBases`` bases (a matrix
+    /// product, a dependent operand broadcast to another shape, too many bases).
+    private func region(_ id: ExprID, _ variable: String) -> EntrywiseBlock? {
         if let known = blockRegions[id] { return known }
         let result = computedRegion(id, variable)
         blockRegions[id] = result
         return result
     }
 
-    private func computedRegion(_ id: ExprID, _ variable: String) -> BlockRegion? {
-        guard table.depends(id, on: variable) else { return .constant }
+    private func computedRegion(_ id: ExprID, _ variable: String) -> EntrywiseBlock? {
+        guard table.depends(id, on: variable) else { return nil }
         let shape = table.shape(id)
-        /// The region of an operand, `nil` for a dependent one of another shape (broadcast).
-        func operand(_ child: ExprID) -> BlockRegion? {
-            guard let region = region(child, variable) else { return nil }
-            if case .block = region, table.shape(child) != shape { return nil }
-            return region
-        }
-        /// Two operands joined: constants vanish, two blocks join when their base is one.
-        func joined(_ a: ExprID, _ b: ExprID) -> BlockRegion? {
-            guard let left = operand(a), let right = operand(b) else { return nil }
-            switch (left, right) {
-            case (.constant, _): return right
-            case (_, .constant): return left
-            case (.block(let x), .block(let y)):
-                guard x.base == y.base else { return nil }
+        let itself = EntrywiseBlock(bases: [id], uses: 1)
+        /// The operands' blocks joined (constants left out), or `itself` when a dependent
+        /// operand has another shape or the bases are too many.
+        func joined(_ operands: ExprID...) -> EntrywiseBlock {
+            var bases: [ExprID] = []
+            var uses = 0
+            for operand in operands {
+                guard let block = region(operand, variable) else { continue }
+                guard table.shape(operand) == shape else { return itself }
+                for base in block.bases where !bases.contains(base) { bases.append(base) }
                 // Saturated: the count only decides whether the block is worth it.
-                return .block(EntrywiseBlock(base: x.base, uses: min(x.uses + y.uses, 1 << 20)))
+                uses = min(uses + block.uses, 1 << 20)
             }
+            guard bases.count <= Self.mostBlockBases else { return itself }
+            return EntrywiseBlock(bases: bases.sorted(), uses: uses)
         }
-        let itself = BlockRegion.block(EntrywiseBlock(base: id, uses: 1))
         func isConstantScalar(_ child: ExprID) -> Bool {
             table.shape(child).isScalar && !table.depends(child, on: variable)
         }
         switch table[id] {
         case .add(let a, let b), .subtract(let a, let b), .hadamard(let a, let b), .elementwiseDivide(let a, let b):
-            return joined(a, b) ?? itself
+            return joined(a, b)
         case .negate(let a), .elementwisePower(let a, _):
-            return operand(a) ?? itself
+            return joined(a)
         case .apply(let function, let a) where function.isElementwise:
-            return operand(a) ?? itself
+            return joined(a)
         case .multiply(let a, let b) where isConstantScalar(a) && !shape.isScalar:
-            return operand(b) ?? itself
+            return joined(b)
         case .multiply(let a, let b) where isConstantScalar(b) && !shape.isScalar:
-            return operand(a) ?? itself
+            return joined(a)
         case .divide(let a, let s) where isConstantScalar(s) && !shape.isScalar:
-            return operand(a) ?? itself
+            return joined(a)
         default:
             return itself
         }
@@ -87,38 +82,42 @@ extension IndexContext {
     /// by the ordinary rules.
     static let largestSlope = 64
 
-    /// `∂ id[indices] / ∂ target` for an entry-wise block over `base`: one term per term of
-    /// the base's derivative, `g′(base)[indices] ∂base[indices]`, instead of one per path of
-    /// the product and chain rules through the block (`d(sin(u) ⊙ exp(u)) =
-    /// (cos(u) ⊙ exp(u) + sin(u) ⊙ exp(u)) ⊙ du`, not two terms). The slope `g′` is a
-    /// polynomial in the atoms of the block (``Polynomial``), so that like terms merge as
-    /// the index form would merge them, and it is simplified as any sum. `nil` when the slope
-    /// has more than ``largestSlope`` monomials.
+    /// `∂ id[indices] / ∂ target` for an entry-wise block: for each base `u`, one term per
+    /// term of its derivative, `∂g/∂u[indices] ∂u[indices]` (the other bases held), instead of
+    /// one per path of the product and chain rules through the block (`d(sin(u) ⊙ exp(u)) =
+    /// (cos(u) ⊙ exp(u) + sin(u) ⊙ exp(u)) ⊙ du`, not two terms). Each slope is a polynomial
+    /// in the atoms of the block (``Polynomial``), so that like terms merge as the index form
+    /// would merge them, and it is simplified as any sum. `nil` when a slope has more than
+    /// ``largestSlope`` monomials.
     func blockRule(_ id: ExprID, _ block: EntrywiseBlock, at indices: [Index], variable: String,
-                   baseDerivative: () throws -> [Term]) throws -> [Term]? {
-        var known: [ExprID: Polynomial] = [:]
-        guard let slope = try blockSlope(id, base: block.base, variable: variable, known: &known) else { return nil }
-        if slope.isEmpty { return [] }
+                   baseDerivative: (ExprID) throws -> [Term]) throws -> [Term]? {
         let shape = table.shape(id)
-        let monomials = slope.keys.sorted { $0.precedes($1) }
-        let sum: SumForm = monomials.map { monomial in
-            let atom = table.stretched(table.entrywiseProduct(monomial, shape: shape), to: shape)
-            return ProductTerm(coefficient: slope[monomial]!, scalars: [], chain: [ExpressionTable.ChainLink(id: atom, transposed: false)])
+        var terms: [Term] = []
+        for base in block.bases {
+            var known: [ExprID: Polynomial] = [:]
+            guard let slope = try blockSlope(id, base: base, variable: variable, known: &known) else { return nil }
+            if slope.isEmpty { continue }
+            let monomials = slope.keys.sorted { $0.precedes($1) }
+            let sum: SumForm = monomials.map { monomial in
+                let atom = table.stretched(table.entrywiseProduct(monomial, shape: shape), to: shape)
+                return ProductTerm(coefficient: slope[monomial]!, scalars: [], chain: [ExpressionTable.ChainLink(id: atom, transposed: false)])
+            }
+            let written = MatrixSimplifier(table: table, profile: profile).simplify(sum, shape: shape)
+            let outer = lower(written, indices)
+            terms += try baseDerivative(base).map { product(outer, $0) }
         }
-        let written = MatrixSimplifier(table: table, profile: profile).simplify(sum, shape: shape)
-        let outer = lower(written, indices)
-        return try baseDerivative().map { product(outer, $0) }
+        return terms
     }
 
-    /// `∂g/∂base` entry by entry, as a polynomial in the atoms of the block; `[:]` for zero,
-    /// `nil` past ``largestSlope`` monomials. Inside a block only the base depends on
-    /// `variable`. `known` remembers shared sub-trees.
+    /// `∂g/∂base` entry by entry, the other bases held, as a polynomial in the atoms of the
+    /// block; `[:]` for zero, `nil` past ``largestSlope`` monomials. Inside a block a node
+    /// depends on a base when its region holds it. `known` remembers shared sub-trees.
     private func blockSlope(_ id: ExprID, base: ExprID, variable: String, known: inout [ExprID: Polynomial]) throws
         -> Polynomial?
     {
         let limit = Self.largestSlope
         if id == base { return [.one: .one] }
-        guard table.depends(id, on: variable) else { return [:] }
+        guard let region = region(id, variable), region.bases.contains(base), region.bases != [id] else { return [:] }
         if let remembered = known[id] { return remembered }
         func d(_ child: ExprID) throws -> Polynomial? {
             try blockSlope(child, base: base, variable: variable, known: &known)

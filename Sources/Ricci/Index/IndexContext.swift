@@ -20,7 +20,7 @@ final class IndexContext {
     @exclusivity(unchecked) var blockVariable: String?
     /// Each node's place in the entry-wise blocks of its dependence on ``blockVariable``
     /// (see ``entrywiseBlock(_:dependingOn:)``).
-    @exclusivity(unchecked) var blockRegions: [ExprID: BlockRegion?] = [:]
+    @exclusivity(unchecked) var blockRegions: [ExprID: EntrywiseBlock?] = [:]
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {
