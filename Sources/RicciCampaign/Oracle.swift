@@ -182,6 +182,8 @@ public struct Oracle {
             guard fine.isFinite, coarse.isFinite else { return .failure(Unusable(text: "not finite")) }
             guard agree(fine, coarse, tolerance) else { return .failure(Unusable(text: "the differences disagree")) }
             return .success((fine, (fine - coarse).frobeniusNorm))
+        } catch let unusable as Unusable {
+            return .failure(unusable)
         } catch {
             return .failure(Unusable(text: "\(error)"))
         }
@@ -232,12 +234,16 @@ public struct Oracle {
 
     /// `H[a, b] ≈ (g_a(y + h e_b) − g_a(y − h e_b)) / 2h` with `g` the central-difference
     /// gradient by `name` (a finer step inside), for a scalar function, moved along `second`
-    /// (the same variable for a Hessian).
+    /// (the same variable for a Hessian). Throws ``Unusable`` where the one-sided differences
+    /// of the gradient disagree, as ``jacobian(_:_:at:step:)`` does for the function: there
+    /// the gradient has a kink (`x ⊘ sigmoid(min(0, x))` is smooth once, not twice, at 0) and
+    /// the second derivative does not exist.
     static func hessian(_ function: MatrixExpr, _ name: String, then second: String, at evaluator: Evaluator,
                         step: Double) throws -> Tensor {
         let x = try evaluator.evaluate(.variable(name))
         let y = try evaluator.evaluate(.variable(second))
         var result = Tensor(shape: x.axes + y.axes, repeating: 0)
+        let center = try jacobian(function, name, at: evaluator, step: step / 10)
         var perturbed = evaluator
         for b in 0..<y.count {
             let h = step * max(1, abs(y.scalars[b]))
@@ -249,7 +255,17 @@ public struct Oracle {
             let above = try jacobian(function, name, at: perturbed, step: step / 10)
             perturbed.values[second] = minus
             let below = try jacobian(function, name, at: perturbed, step: step / 10)
-            for a in 0..<x.count { result.scalars[a * y.count + b] = (above.scalars[a] - below.scalars[a]) / (2 * h) }
+            var forward = 0.0, backward = 0.0, gap = 0.0
+            for a in 0..<x.count {
+                result.scalars[a * y.count + b] = (above.scalars[a] - below.scalars[a]) / (2 * h)
+                let (up, down) = ((above.scalars[a] - center.scalars[a]) / h, (center.scalars[a] - below.scalars[a]) / h)
+                forward += up * up
+                backward += down * down
+                gap += (up - down) * (up - down)
+            }
+            if gap.squareRoot() > 1e-2 * max(forward.squareRoot(), backward.squareRoot(), 1e-3 * center.frobeniusNorm) {
+                throw Unusable(text: "a kink within the step")
+            }
         }
         return result
     }

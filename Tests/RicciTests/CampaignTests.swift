@@ -61,6 +61,17 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(result.verify().verdict == .passed)
     }
 
+    /// The oracle does not call an answer wrong where the second derivative does not exist:
+    /// `mean(alpha*D'./sigmoid(min(I(m), D')))` by a diagonal `D` ties `min` at every zero off
+    /// the diagonal, where the gradient is continuous but its slope jumps (`x ⊘ σ(min(0, x))`
+    /// has second derivatives 0 and −2 on the two sides). Central differences of the gradient
+    /// average the two; the one-sided ones disagree, so the point says nothing.
+    @Test func aKinkOfTheGradientMakesAHessianInconclusive() {
+        let result = Campaign.run(seed: 4_400_476, depth: 12)
+        #expect(result.problem.command.contains("sigmoid(min(I(m), D"))
+        #expect(result.outcome == .inconclusive("a kink within the step"))
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),

@@ -70,6 +70,22 @@ private let m = Dimension.named("m"), n = Dimension.named("n")
         ("J = y[k]*(y.^(-1))[k]", [], "J = tr(I(n))"),
         ("J[i,j] = delta(j,i)*2*t*t", [n, n], "J[i,j] = 2*delta(i,j)*t^2"),
         ("J[i] = 0*y[i]", [n], "J[i] = 0"),
+        // The Penrose conditions: A A⁺ A = A, A⁺ A A⁺ = A⁺, A A⁺ A⁺ᵀ = A⁺ᵀ, A⁺ A Aᵀ = Aᵀ.
+        ("J[i,j] = A[i,k]*pinv(A)[k,l]*A[l,j]", [m, n], "J[i,j] = A[i,j]"),
+        ("J[i,j] = pinv(A)[i,k]*A[k,l]*pinv(A)[l,j]", [n, m], "J[i,j] = pinv(A)[i,j]"),
+        ("J[i,j] = A[i,k]*pinv(A)[k,l]*pinv(A)[j,l]", [m, n], "J[i,j] = pinv(A)[j,i]"),
+        ("J[i,j] = pinv(A)[i,k]*A[k,l]*A[j,l]", [n, m], "J[i,j] = A[j,i]"),
+        // … the complements annihilate the family and are idempotent …
+        ("J[i,j] = pinv(A)[i,k]*(I(m) - A*pinv(A))[k,j]", [n, m], "J[i,j] = 0"),
+        ("J[i,j] = (I(m) - A*pinv(A))[k,i]*A[k,j]", [m, n], "J[i,j] = 0"),
+        ("J[i,j] = A[i,k]*(I(n) - pinv(A)*A)[j,k]", [m, n], "J[i,j] = 0"),
+        ("J[i,j] = (I(m) - A*pinv(A))[i,k]*A[k,l]*pinv(A)[l,j]", [m, m], "J[i,j] = 0"),
+        ("J[i,j] = (I(n) - pinv(A)*A)[i,k]*(I(n) - pinv(A)*A)[k,j]", [n, n], "J[i,j] = (I(n) - pinv(A)*A)[i,j]"),
+        // … a vector's pseudo-inverse is a left inverse …
+        ("J = pinv(x)[k]*x[k]", [], "J = 1"),
+        // … and a projector met through its other side, or by a Hadamard index, stays.
+        ("J[i,j] = C[i,k]*pinv(C)[k,l]*C[j,l]", [n, n], "J[i,j] = C[i,k]*pinv(C)[k,l]*C[j,l]"),
+        ("J[i,j] = A[i,k]*pinv(A)[k,j]*A[j,k]", [m, m], "J[i,j] = A[i,k]*pinv(A)[k,j]*A[j,k]"),
     ])
     func contraction(input: String, free: [Dimension], expected: String) throws {
         let context = try context()

@@ -342,15 +342,7 @@ extension ExpressionTable {
     /// `(I − AA⁺)A`, and their transposes, `(I − AA⁺)A⁺ᵀ`, `A⁺ᵀ(I − A⁺A)`, `(I − A⁺A)Aᵀ`,
     /// `Aᵀ(I − AA⁺)`.
     func annihilates(_ a: ExprID, _ b: ExprID) -> Bool {
-        /// `A` when `id` is `I − AA⁺` (`left`) or `I − A⁺A` (`right`).
-        func complement(_ id: ExprID) -> (matrix: ExprID, isLeft: Bool)? {
-            guard case .subtract(let identity, let product) = self[id], isIdentity(identity),
-                case .multiply(let first, let second) = self[product]
-            else { return nil }
-            if case .apply(.pseudoInverse, let inner) = self[second], inner == first { return (first, true) }
-            if case .apply(.pseudoInverse, let inner) = self[first], inner == second { return (second, false) }
-            return nil
-        }
+        let complement = projectorComplement
         /// `(A, isPseudoInverse, isTransposed)` for `A`, `A'`, `A⁺`, `A⁺'`.
         func factor(_ id: ExprID) -> (matrix: ExprID, isPseudoInverse: Bool, isTransposed: Bool) {
             var node = id
@@ -375,6 +367,18 @@ extension ExpressionTable {
             return isLeft ? right.isPseudoInverse == right.isTransposed : right.isPseudoInverse != right.isTransposed
         }
         return false
+    }
+
+    /// `(A, true)` when `id` is `I − AA⁺`, the projector onto the complement of `A`'s column
+    /// space (it acts on `A`'s rows), `(A, false)` when it is `I − A⁺A`; else `nil`. Both are
+    /// symmetric and idempotent.
+    func projectorComplement(_ id: ExprID) -> (matrix: ExprID, isRowSide: Bool)? {
+        guard case .subtract(let identity, let product) = self[id], isIdentity(identity),
+            case .multiply(let first, let second) = self[product]
+        else { return nil }
+        if case .apply(.pseudoInverse, let inner) = self[second], inner == first { return (first, true) }
+        if case .apply(.pseudoInverse, let inner) = self[first], inner == second { return (second, false) }
+        return nil
     }
 
     /// True for `I(n)`.

@@ -16,7 +16,9 @@ extension IndexContext {
     /// - `logistic`: `exp(z)[i]^a (1 + exp(z))[i]^-b = sigmoid(z)[i]^c exp(z)[i]^(a-c)
     ///   (1 + exp(z))[i]^(c-b)` with `c = min(a, b)`, and then `(1 + exp(z))[i]^-d =
     ///   sigmoid(-z)[i]^d`. Shrinks: `exp`, `+` and `./` become `sigmoid` (and a negation),
-    ///   and `exp(z)` is no longer computed twice.
+    ///   and `exp(z)` is no longer computed twice;
+    /// - the Penrose conditions of ``penroseContracted(_:isFree:)`` (`A A⁺ A = A`, `A⁺(I − A
+    ///   A⁺) = 0`, …) on the factors of a pseudo-inverse's family.
     ///
     /// A delta between two free indices stays: it is the identity of a Jacobian.
     func contracted(_ term: Term, free: [Index]) -> Term? {
@@ -73,6 +75,10 @@ extension IndexContext {
                 index += 1
             }
         }
+
+        // The Penrose conditions (Simplification/PenroseContraction.swift).
+        guard let reduced = penroseContracted(factors, isFree: isFree) else { return nil }
+        factors = reduced
 
         // power-merge, first the entries of powers as powers of entries, numbers folded.
         var normalized: [Factor] = []
