@@ -56,6 +56,10 @@ import Testing
                 variables: ["X", "X"], declarations: [],
                 before: "diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2)) - 2*vec(1./(1 + X.^2).^2)) + 8*diagm(vec(X.^2))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^3)) - 4*diagm(vec(X))*diagm(vec(exp(X)))*diagm(vec(1./(1 + X.^2).^2))",
                 after: "diagm(vec(8*(X.^2.*exp(X)./(1 + X.^2).^3) + exp(X)./(1 + X.^2) - 4*(X.*exp(X)./(1 + X.^2).^2) - 2*(exp(X)./(1 + X.^2).^2)))"),
+        Rewrite(rule: "factor-left-multiplier through v = diagm(v) 1, broadcast-operand", expression: "V*softmax(K'*q)",
+                variables: ["q"], declarations: ["K:d,n", "V:p,n", "q:d"],
+                before: "V*diagm(softmax(K'*q))*K' - V*softmax(K'*q)*(softmax(K'*q)'*K')",
+                after: "V*diagm(softmax(K'*q))*(K - K*softmax(K'*q))'"),
     ]
 
     @Test(arguments: rewrites)

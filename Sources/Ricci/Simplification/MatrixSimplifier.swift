@@ -285,6 +285,11 @@ final class MatrixSimplifier {
     /// by most terms first, each group only where evaluation gets no costlier (flops of the
     /// group's terms against the factored term: `A u v' + A w z'` is two cheap outer
     /// products, `A (u v' + w z')` a full matrix product).
+    ///
+    /// A vector at the chosen end is also `diagm(v) 𝟏`: where another term ends in `diagm(v)`,
+    /// it joins that group (`diagm(s) Kᵀ − s sᵀKᵀ = diagm(s)(Kᵀ − 𝟏 sᵀKᵀ)`, a row subtracted
+    /// from every row and one scaling, instead of a scaling, an outer product and a subtraction
+    /// of full matrices).
     private func factorCommonLink(_ sum: SumForm, shape: Shape, fromLeft: Bool) -> SumForm? {
         guard sum.count >= 2 else { return nil }
         func end(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
@@ -298,6 +303,19 @@ final class MatrixSimplifier {
             if counts[link] == nil { order.append(link) }
             counts[link, default: 0] += 1
         }
+        /// `diagm(v)` as a link when the term ends in the vector `v` (`vᵀ` on the right) and
+        /// some term ends in `diagm(v)`.
+        func hiddenDiagonal(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
+            guard let link = end(term), link.transposed != fromLeft, table.shape(link.id).kind == .vector else { return nil }
+            let diagonal = ExpressionTable.ChainLink(id: table.apply(.diagonalMatrix, link.id), transposed: false)
+            return counts[diagonal] != nil ? diagonal : nil
+        }
+        var hidden: [Int: ExpressionTable.ChainLink] = [:]
+        for (position, term) in sum.enumerated() {
+            guard let diagonal = hiddenDiagonal(term) else { continue }
+            hidden[position] = diagonal
+            counts[diagonal, default: 0] += 1
+        }
         // Most shared first; among equals, the one met first.
         let candidates = order.enumerated().filter { counts[$0.element]! >= 2 }
             .sorted { (counts[$1.element]!, $0.offset) < (counts[$0.element]!, $1.offset) }.map(\.element)
@@ -305,7 +323,7 @@ final class MatrixSimplifier {
         var taken = [Bool](repeating: false, count: sum.count)
         var replacement: [Int: ProductTerm] = [:]
         for link in candidates {
-            let members = sum.indices.filter { !taken[$0] && end(sum[$0]) == link }
+            let members = sum.indices.filter { !taken[$0] && (end(sum[$0]) == link || hidden[$0] == link) }
             guard members.count >= 2 else { continue }
             guard trialBudget > 0 else {
                 stopReason = .budgetExhausted
@@ -314,6 +332,12 @@ final class MatrixSimplifier {
             trialBudget -= 1
             let group = members.map { position -> ProductTerm in
                 var inner = sum[position]
+                if end(inner) != link {
+                    // v = diagm(v) 𝟏, vᵀ = 𝟏ᵀ diagm(v): the vector's place is taken by ones.
+                    let ones = ExpressionTable.ChainLink(id: table.ones(table.shape(inner.chain[fromLeft ? 0 : inner.chain.count - 1].id)), transposed: !fromLeft)
+                    if fromLeft { inner.chain[0] = ones } else { inner.chain[inner.chain.count - 1] = ones }
+                    return inner
+                }
                 if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
                 return inner
             }

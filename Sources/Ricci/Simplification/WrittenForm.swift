@@ -12,6 +12,8 @@ extension ExpressionTable {
     /// - `division-by-reciprocal`: `a .* (1 ./ v) = a ./ v`;
     /// - `sum-of-squares`: `sum(v.^2) = v'*v` for a vector `v` (`v*v'` for a row vector), the
     ///   inner product as it is written;
+    /// - `broadcast-operand`: `M − v 𝟏ᵀ = M − v` and `M + 𝟏 r = M + r` for a column `v` (a row
+    ///   `r`) and an `M` of the sum's shape, the stretching left to broadcasting;
     /// - the chain rules of ``rewrittenChain(_:)`` on every product (`diagonal-sandwich`,
     ///   `pseudo-inverse`).
     ///
@@ -67,6 +69,8 @@ extension ExpressionTable {
         case .apply(.sum, let a):
             if case .elementwisePower(_, let c) = self[a] { return c == Rational(2) }
             return false
+        case .add(let a, let b), .subtract(let a, let b):
+            return broadcastOperand(a, against: b) != nil || broadcastOperand(b, against: a) != nil
         case .multiply(let a, let b):
             if (numberValue(a) != nil && isNumberOver(b)) || (numberValue(b) != nil && isNumberOver(a)) { return true }
             // The chain rules start at a diagonal matrix, an inverse or a pseudo-inverse.
@@ -97,6 +101,20 @@ extension ExpressionTable {
     }
 
     /// One node, its operands already in written form, by the rules of ``writtenForm(_:)``.
+    /// `v` when `id` is the outer product `v 𝟏ᵀ` of a column `v` (`r` for `𝟏 r`, a row `r`)
+    /// and `other` has `id`'s shape: in a sum with `other`, `v` broadcasts to the same value.
+    private func broadcastOperand(_ id: ExprID, against other: ExprID) -> ExprID? {
+        guard shape(other) == shape(id), case .multiply(let left, let right) = self[id] else { return nil }
+        func isOnes(_ operand: ExprID) -> Bool {
+            if case .ones = self[operand] { return true }
+            if case .transpose(let inner) = self[operand], case .ones = self[inner] { return true }
+            return false
+        }
+        if isOnes(right), shape(right).rows.isOne, shape(left).columns.isOne, !shape(left).rows.isOne { return left }
+        if isOnes(left), shape(left).columns.isOne, shape(right).rows.isOne, !shape(right).columns.isOne { return right }
+        return nil
+    }
+
     private func writtenNode(_ node: ExprNode) -> ExprID {
         /// `(n, v)` when `id` is `n ./ v` or `n / v` with a number `n`.
         func numberOver(_ id: ExprID) -> (Rational, ExprID)? {
@@ -148,6 +166,10 @@ extension ExpressionTable {
             }
         case .hadamard(let a, let b):
             return writtenHadamard(a, b)
+        case .add(let a, let b), .subtract(let a, let b):
+            let (left, right) = (broadcastOperand(a, against: b) ?? a, broadcastOperand(b, against: a) ?? b)
+            if case .add = node { return intern(.add(left, right)) }
+            return intern(.subtract(left, right))
         case .apply(.sum, let a):
             if case .elementwisePower(let v, let c) = self[a], c == Rational(2) {
                 switch shape(v).kind {
