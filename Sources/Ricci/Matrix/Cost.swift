@@ -6,8 +6,9 @@ extension MatrixExpr {
     /// evaluated once, as a program that keeps its intermediate results would.
     ///
     /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a
-    /// product with `diagm(v)` only scales rows or columns, and one with a commutation matrix
-    /// permutes them: `mn`); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
+    /// product with `diagm(v)` only scales rows or columns, one with a commutation matrix
+    /// permutes them: `mn`, and one with a sum of `k` identities and commutation matrices,
+    /// `(I + K) M = M + K M`, is `k` such copies added: `k·mn`, the sum itself never formed); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
     /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
     /// `norm2` two per entry; `tr` one per diagonal entry; a scalar power one; transposes,
     /// `diagm`, `diagv`, `I`, `ones`, numbers and variables are free. Shapes come from
@@ -30,7 +31,12 @@ extension ExpressionTable {
         while let id = stack.popLast() {
             guard !seen[Int(id.raw)] else { continue }
             seen[Int(id.raw)] = true
-            stack.append(contentsOf: self[id].children)
+            if case .multiply(let a, let b) = self[id], permutationCount(a) != nil || permutationCount(b) != nil {
+                // A sum of permutations is applied term by term, never formed.
+                for operand in [a, b] where permutationCount(operand) == nil { stack.append(operand) }
+            } else {
+                stack.append(contentsOf: self[id].children)
+            }
             total += rememberedOwnFlops(id)
         }
         return total
@@ -51,10 +57,6 @@ extension ExpressionTable {
     private func ownFlops(_ id: ExprID) -> Double {
         func size(_ dimension: Dimension) -> Double { Double(Self.costSize(dimension)) }
         let entries = size(shape(id).rows) * size(shape(id).columns)
-        func isCommutation(_ operand: ExprID) -> Bool {
-            if case .commutation = self[operand] { return true }
-            return false
-        }
         func isDiagonalMatrix(_ operand: ExprID) -> Bool {
             if case .apply(.diagonalMatrix, _) = self[operand] { return true }
             return false
@@ -65,8 +67,9 @@ extension ExpressionTable {
         case .multiply(let a, let b):
             let (left, right) = (shape(a), shape(b))
             if left.isScalar || right.isScalar || isDiagonalMatrix(a) || isDiagonalMatrix(b) { return entries }
-            // A commutation matrix permutes: the product is a copy in another order.
-            if isCommutation(a) || isCommutation(b) { return entries }
+            // A commutation matrix permutes: the product is a copy in another order; a sum of
+            // k permutations is k copies added.
+            if let count = permutationCount(a) ?? permutationCount(b) { return Double(count) * entries }
             // k products and k − 1 additions per entry: an outer product (k = 1) is one
             // multiplication per entry.
             return (2 * size(left.columns) - 1) * size(left.rows) * size(right.columns)
@@ -100,6 +103,25 @@ extension ExpressionTable {
             case .elementwise, .declaredElementwise, .declaredElementwiseDerivative, .declaredScalarGradient:
                 return entries
             }
+        }
+    }
+
+    /// The entries of a value of `shape`, each dimension symbol counted as in the flops.
+    func entryCount(of shape: Shape) -> Double {
+        Double(Self.costSize(shape.rows)) * Double(Self.costSize(shape.columns))
+    }
+
+    /// `k` when `id` is a sum (or difference, negation, transpose) of `k` permutation matrices:
+    /// identities (also `kron(I, I)`) and commutation matrices; `nil` otherwise.
+    func permutationCount(_ id: ExprID) -> Int? {
+        switch self[id] {
+        case .commutation, .identity: return 1
+        case .apply2(.kron, _, _): return isIdentity(id) ? 1 : nil
+        case .transpose(let a), .negate(let a): return permutationCount(a)
+        case .add(let a, let b), .subtract(let a, let b):
+            guard let left = permutationCount(a), let right = permutationCount(b) else { return nil }
+            return left + right
+        default: return nil
         }
     }
 }

@@ -286,35 +286,33 @@ final class MatrixSimplifier {
     /// group's terms against the factored term: `A u v' + A w z'` is two cheap outer
     /// products, `A (u v' + w z')` a full matrix product).
     ///
-    /// A vector at the chosen end is also `diagm(v) 𝟏`: where another term ends in `diagm(v)`,
-    /// it joins that group (`diagm(s) Kᵀ − s sᵀKᵀ = diagm(s)(Kᵀ − 𝟏 sᵀKᵀ)`, a row subtracted
-    /// from every row and one scaling, instead of a scaling, an outer product and a subtraction
-    /// of full matrices).
+    /// A term may end in a link in a second way (``alternativeEnd(of:fromLeft:)``): a vector
+    /// `v` is `diagm(v) 𝟏`, and a Kronecker product beside a commutation matrix is the swapped
+    /// product on the other side of one. A term that is the link alone joins a group with the
+    /// identity left over where the others leave permutations and evaluation gets strictly
+    /// cheaper (`kron(A, B) + K kron(A, B) = (I + K) kron(A, B)`, a copy and a permutation
+    /// instead of two Kronecker products), not where it would form a dense sum and only move
+    /// work (`A + AB = A(I + B)`).
     private func factorCommonLink(_ sum: SumForm, shape: Shape, fromLeft: Bool) -> SumForm? {
         guard sum.count >= 2 else { return nil }
-        func end(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
-            guard term.chain.count >= 2 else { return nil }
+        typealias Link = ExpressionTable.ChainLink
+        func end(_ term: ProductTerm) -> Link? {
+            guard !term.chain.isEmpty else { return nil }
             return fromLeft ? term.chain.first : term.chain.last
         }
-        var counts: [ExpressionTable.ChainLink: Int] = [:]
-        var order: [ExpressionTable.ChainLink] = []
+        var counts: [Link: Int] = [:]
+        var order: [Link] = []
         for term in sum {
             guard let link = end(term) else { continue }
             if counts[link] == nil { order.append(link) }
             counts[link, default: 0] += 1
         }
-        /// `diagm(v)` as a link when the term ends in the vector `v` (`vᵀ` on the right) and
-        /// some term ends in `diagm(v)`.
-        func hiddenDiagonal(_ term: ProductTerm) -> ExpressionTable.ChainLink? {
-            guard let link = end(term), link.transposed != fromLeft, table.shape(link.id).kind == .vector else { return nil }
-            let diagonal = ExpressionTable.ChainLink(id: table.apply(.diagonalMatrix, link.id), transposed: false)
-            return counts[diagonal] != nil ? diagonal : nil
-        }
-        var hidden: [Int: ExpressionTable.ChainLink] = [:]
+        // A second end counts only where some term ends in that link as written.
+        var alternatives: [Int: (link: Link, inner: ProductTerm)] = [:]
         for (position, term) in sum.enumerated() {
-            guard let diagonal = hiddenDiagonal(term) else { continue }
-            hidden[position] = diagonal
-            counts[diagonal, default: 0] += 1
+            guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft), counts[link] != nil else { continue }
+            alternatives[position] = (link, inner)
+            counts[link, default: 0] += 1
         }
         // Most shared first; among equals, the one met first.
         let candidates = order.enumerated().filter { counts[$0.element]! >= 2 }
@@ -323,32 +321,46 @@ final class MatrixSimplifier {
         var taken = [Bool](repeating: false, count: sum.count)
         var replacement: [Int: ProductTerm] = [:]
         for link in candidates {
-            let members = sum.indices.filter { !taken[$0] && (end(sum[$0]) == link || hidden[$0] == link) }
-            guard members.count >= 2 else { continue }
+            var members = sum.indices.filter { !taken[$0] && (end(sum[$0]) == link || alternatives[$0]?.link == link) }
+            let linkShape = table.shape(link.id)
+            let linkRows = link.transposed ? linkShape.columns : linkShape.rows
+            let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
+            func inner(_ position: Int) -> ProductTerm {
+                var inner = sum[position]
+                if end(inner) != link, let alternative = alternatives[position] { return alternative.inner }
+                if inner.chain.count == 1 {
+                    // The link alone: the identity is left.
+                    inner.chain = [Link(id: table.identity(fromLeft ? linkColumns : linkRows), transposed: false)]
+                } else if fromLeft {
+                    inner.chain.removeFirst()
+                } else {
+                    inner.chain.removeLast()
+                }
+                return inner
+            }
+            // A term that is the link alone joins only a group whose other members leave
+            // permutations, so that the sum left, I + K, is applied and never formed.
+            var lone = members.filter { sum[$0].chain.count == 1 && end(sum[$0]) == link }
+            if !lone.isEmpty, !members.allSatisfy({ lone.contains($0) || table.permutationCount(table.expression(of: inner($0))) != nil }) {
+                members.removeAll { lone.contains($0) }
+                lone = []
+            }
+            guard members.count >= 2, lone.count < members.count else { continue }
             guard trialBudget > 0 else {
                 stopReason = .budgetExhausted
                 break
             }
             trialBudget -= 1
-            let group = members.map { position -> ProductTerm in
-                var inner = sum[position]
-                if end(inner) != link {
-                    // v = diagm(v) 𝟏, vᵀ = 𝟏ᵀ diagm(v): the vector's place is taken by ones.
-                    let ones = ExpressionTable.ChainLink(id: table.ones(table.shape(inner.chain[fromLeft ? 0 : inner.chain.count - 1].id)), transposed: !fromLeft)
-                    if fromLeft { inner.chain[0] = ones } else { inner.chain[inner.chain.count - 1] = ones }
-                    return inner
-                }
-                if fromLeft { inner.chain.removeFirst() } else { inner.chain.removeLast() }
-                return inner
-            }
-            let linkShape = table.shape(link.id)
-            let linkRows = link.transposed ? linkShape.columns : linkShape.rows
-            let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
+            // The identity first, as `I + K` is written.
+            let group = (lone + members.filter { !lone.contains($0) }).map(inner)
             let innerShape = fromLeft ? Shape(linkColumns, shape.columns) : Shape(shape.rows, linkRows)
             var factored = combined(group, shape: innerShape)
             if fromLeft { factored.chain.insert(link, at: 0) } else { factored.chain.append(link) }
             let before = table.flops(of: members.map { table.expression(of: sum[$0]) })
-            guard table.flops(of: [table.expression(of: factored)]) <= before else { continue }
+            let after = table.flops(of: [table.expression(of: factored)])
+            // The group's terms also cost their additions, one per entry each.
+            let additions = Double(members.count - 1) * table.entryCount(of: shape)
+            guard lone.isEmpty ? after <= before : after < before + additions else { continue }
             for position in members { taken[position] = true }
             replacement[members[0]] = factored
         }
@@ -357,6 +369,42 @@ final class MatrixSimplifier {
         return sum.indices.compactMap { position in
             replacement[position] ?? (taken[position] ? nil : sum[position])
         }
+    }
+
+    /// The term as `link` times `inner` (`inner` times `link` from the right) in a second
+    /// way, or `nil`:
+    ///
+    /// - a column `v` at the left end is `diagm(v) 𝟏` (a row `vᵀ` at the right `𝟏ᵀ diagm(v)`);
+    /// - with `A` `m×n`, `B` `p×q` and `K₍a,b₎` the commutation matrix of `a×b` matrices,
+    ///   `kron(A, B) K₍n,q₎ = K₍m,p₎ kron(B, A)` at the right end and
+    ///   `K₍p,m₎ kron(A, B) = kron(B, A) K₍q,n₎` at the left (`K₍p,m₎ (A ⊗ B) K₍n,q₎ = B ⊗ A`).
+    private func alternativeEnd(of term: ProductTerm, fromLeft: Bool) -> (ExpressionTable.ChainLink, ProductTerm)? {
+        typealias Link = ExpressionTable.ChainLink
+        guard let last = fromLeft ? term.chain.first : term.chain.last else { return nil }
+        var inner = term
+        if term.chain.count >= 2, last.transposed != fromLeft, table.shape(last.id).kind == .vector {
+            let ones = Link(id: table.ones(table.shape(last.id)), transposed: !fromLeft)
+            if fromLeft { inner.chain[0] = ones } else { inner.chain[inner.chain.count - 1] = ones }
+            return (Link(id: table.apply(.diagonalMatrix, last.id), transposed: false), inner)
+        }
+        guard term.chain.count >= 2 else { return nil }
+        let (outer, next) = fromLeft ? (term.chain[0], term.chain[1]) : (term.chain[term.chain.count - 1], term.chain[term.chain.count - 2])
+        guard case .commutation(let first, let second) = table[outer.id], !outer.transposed,
+              !next.transposed, case .apply2(.kron, let a, let b) = table[next.id]
+        else { return nil }
+        let (shapeA, shapeB) = (table.shape(a), table.shape(b))
+        let swapped = Link(id: table.kron(b, a), transposed: false)
+        let moved: ExprID
+        if fromLeft {
+            guard first == shapeB.rows, second == shapeA.rows else { return nil }
+            moved = table.intern(.commutation(shapeB.columns, shapeA.columns))
+        } else {
+            guard first == shapeA.columns, second == shapeB.columns else { return nil }
+            moved = table.intern(.commutation(shapeA.rows, shapeB.rows))
+        }
+        inner.chain.removeSubrange(fromLeft ? 0...1 : (term.chain.count - 2)...(term.chain.count - 1))
+        if fromLeft { inner.chain.insert(Link(id: moved, transposed: false), at: 0) } else { inner.chain.append(Link(id: moved, transposed: false)) }
+        return (swapped, inner)
     }
 
     /// The terms that satisfy `belongs`, the others, and the position of the first member
