@@ -91,6 +91,27 @@ import Testing
         #expect(checked.expression.flops(in: checked.environment) == 10_000)
     }
 
+    /// `kron-mixed-product`: `kron(A, B) kron(C, D) = kron(A C, B D)`, and its transposed
+    /// spelling; both sides equal at random values.
+    @Test(arguments: [
+        ("kron(A, B)*kron(C, D)", "kron(A*C, B*D)"),
+        ("kron(C, D)'*kron(A, B)'", "kron(C'*A', D'*B')"),
+    ])
+    func kroneckerProductsMultiplyFactorByFactor(input: String, written: String) throws {
+        let declarations = try Declarations(parsingVariables: ["A:2,3", "B:4,2", "C:3,2", "D:2,3"], functions: [])
+        let checked = try CheckedExpression(parsing: input, declarations: declarations)
+        let table = ExpressionTable(environment: checked.environment)
+        let result = table.expression(table.writtenForm(table.intern(tree: checked.expression)))
+        #expect(PlainPrinter.print(result) == written)
+        var generator = SeededGenerator(seed: 7)
+        let values = Dictionary(uniqueKeysWithValues: [("A", [2, 3]), ("B", [4, 2]), ("C", [3, 2]), ("D", [2, 3])].map { name, axes in
+            (name, Tensor(shape: axes, scalars: (0..<axes.reduce(1, *)).map { _ in Double.random(in: -1...1, using: &generator) }))
+        })
+        let evaluator = Evaluator(values: values)
+        let difference = try evaluator.evaluate(checked.expression) - evaluator.evaluate(result)
+        #expect(difference.frobeniusNorm < 1e-12)
+    }
+
     /// A product by a sum of permutations, `(I + K) M = M + K M`, costs two copies of `M`'s
     /// entries, not a dense m²×m² product: with `m = 100`, the Kronecker product (10⁸ entries)
     /// and twice that.

@@ -14,10 +14,15 @@ extension ExpressionTable {
     ///   `(AᵀA)⁻¹AᵀA = I`, which `A⁺A` would hide. Shrinks: an inverse, a Gram product and a
     ///   transpose become one `pinv`.
     /// - `cancel-inverse` and the Penrose triples of ``cancellingInverses(_:)``.
+    /// - `kron-mixed-product`: `kron(A, B) kron(C, D) = kron(A C, B D)` where the products
+    ///   exist. Shrinks: one Kronecker product instead of two and a product of their sizes
+    ///   (`(mp)×(nq)` by `(nq)×(rs)`), two small products instead.
     func rewrittenChain(_ chain: [ChainLink]) -> [ChainLink]? {
         var current = chain
         var changed = false
-        while let next = diagonalSandwich(current) ?? pseudoInverse(current) ?? cancelled(current) {
+        while let next = diagonalSandwich(current) ?? pseudoInverse(current) ?? cancelled(current)
+            ?? kroneckerMixedProduct(current)
+        {
             current = next
             changed = true
         }
@@ -70,6 +75,24 @@ extension ExpressionTable {
                 continue
             }
             return Array(chain[..<start]) + productChain(of: inverse) + Array(chain[(start + 2)...])
+        }
+        return nil
+    }
+
+    private func kroneckerMixedProduct(_ chain: [ChainLink]) -> [ChainLink]? {
+        /// The factors of a link that is a Kronecker product, transposed with it
+        /// (`kron(A, B)ᵀ = kron(Aᵀ, Bᵀ)`).
+        func factors(_ link: ChainLink) -> (ExprID, ExprID)? {
+            guard case .apply2(.kron, let a, let b) = self[link.id] else { return nil }
+            return link.transposed ? (transpose(a), transpose(b)) : (a, b)
+        }
+        guard chain.count >= 2 else { return nil }
+        for start in 0...(chain.count - 2) {
+            guard let (a, b) = factors(chain[start]), let (c, d) = factors(chain[start + 1]),
+                  shape(a).columns == shape(c).rows, shape(b).columns == shape(d).rows
+            else { continue }
+            let merged = kron(multiply(a, c), multiply(b, d))
+            return Array(chain[..<start]) + productChain(of: merged) + Array(chain[(start + 2)...])
         }
         return nil
     }

@@ -73,13 +73,15 @@ extension ExpressionTable {
             return broadcastOperand(a, against: b) != nil || broadcastOperand(b, against: a) != nil
         case .multiply(let a, let b):
             if (numberValue(a) != nil && isNumberOver(b)) || (numberValue(b) != nil && isNumberOver(a)) { return true }
-            // The chain rules start at a diagonal matrix, an inverse or a pseudo-inverse.
+            // The chain rules start at a diagonal matrix, an inverse, a pseudo-inverse or a
+            // Kronecker product.
             guard let factors = productFactors(id, atMost: Self.longestOptimizedChain) else { return false }
             return factors.contains {
                 switch self[$0] {
-                case .apply(.diagonalMatrix, _), .apply(.inverse, _), .apply(.pseudoInverse, _): return true
+                case .apply(.diagonalMatrix, _), .apply(.inverse, _), .apply(.pseudoInverse, _), .apply2(.kron, _, _): return true
                 case .transpose(let inner):
                     if case .apply(let function, _) = self[inner] { return function == .inverse || function == .pseudoInverse }
+                    if case .apply2(.kron, _, _) = self[inner] { return true }
                     return false
                 default: return false
                 }
