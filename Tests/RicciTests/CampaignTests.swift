@@ -72,6 +72,14 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(result.outcome == .inconclusive("a kink within the step"))
     }
 
+    /// A sum of two outer products with ones keeps its shape when one of them is written as a
+    /// broadcast operand: `v 𝟏ᵀ + 𝟏 𝟏ᵀ` is `v 𝟏ᵀ + 𝟏` at most, never `v + 𝟏` (Hessians of
+    /// `max(u', u')` inside `tr(kron(…))`, and of a transposed product, came out k×1).
+    @Test(arguments: [UInt64(20_314_704), 20_333_590])
+    func aBroadcastOperandKeepsTheSumsShape(seed: UInt64) {
+        #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),

@@ -102,7 +102,6 @@ extension ExpressionTable {
         return hadamard(a, b)
     }
 
-    /// One node, its operands already in written form, by the rules of ``writtenForm(_:)``.
     /// `v` when `id` is the outer product `v 𝟏ᵀ` of a column `v` (`r` for `𝟏 r`, a row `r`)
     /// and `other` has `id`'s shape: in a sum with `other`, `v` broadcasts to the same value.
     private func broadcastOperand(_ id: ExprID, against other: ExprID) -> ExprID? {
@@ -117,6 +116,7 @@ extension ExpressionTable {
         return nil
     }
 
+    /// One node, its operands already in written form, by the rules of ``writtenForm(_:)``.
     private func writtenNode(_ node: ExprNode) -> ExprID {
         /// `(n, v)` when `id` is `n ./ v` or `n / v` with a number `n`.
         func numberOver(_ id: ExprID) -> (Rational, ExprID)? {
@@ -169,7 +169,9 @@ extension ExpressionTable {
         case .hadamard(let a, let b):
             return writtenHadamard(a, b)
         case .add(let a, let b), .subtract(let a, let b):
-            let (left, right) = (broadcastOperand(a, against: b) ?? a, broadcastOperand(b, against: a) ?? b)
+            // One operand at most: the other keeps the sum's shape (`v 𝟏ᵀ + 𝟏 𝟏ᵀ` is not `v + 𝟏`).
+            var (left, right) = (a, b)
+            if let stretched = broadcastOperand(b, against: a) { right = stretched } else if let stretched = broadcastOperand(a, against: b) { left = stretched }
             if case .add = node { return intern(.add(left, right)) }
             return intern(.subtract(left, right))
         case .apply(.sum, let a):
