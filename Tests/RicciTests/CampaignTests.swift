@@ -80,6 +80,15 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
     }
 
+    /// A function that divides by zero everywhere (`x - x` is 0) has no derivative to print:
+    /// `1/0` was printed, unverified, since no test point had a finite value.
+    @Test(arguments: ["(alpha - alpha)^(-1).*(t - beta)", "sigmoid((alpha - alpha).^(-1))*beta", "t/0"])
+    func aFunctionThatDividesByZeroIsRefused(expression: String) {
+        let result = CommandLineTool.run(["diff", expression, "--wrt", "t", "--var", "alpha:", "--var", "beta:", "--var", "t:"])
+        #expect(result.status != 0)
+        #expect(result.error.contains("divides by zero at every point"), "\(result.error)")
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),

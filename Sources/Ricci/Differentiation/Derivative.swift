@@ -305,6 +305,10 @@ struct Differentiator {
         }
         let context = IndexContext(table: ExpressionTable(environment: derivationEnvironment), profile: profile)
         let root = context.table.intern(tree: expression)
+        if let division = context.table.divisionByZero(in: root) {
+            throw DifferentiationError(
+                because: "the function divides by zero at every point: \(PlainPrinter.print(context.table.expression(division))) divides by 0")
+        }
         if recordingSteps {
             let trace = DerivationTrace()
             context.trace = trace

@@ -381,6 +381,19 @@ extension ExpressionTable {
         return nil
     }
 
+    /// The first node under `root` (bottom-up) that divides by the number 0 or takes a
+    /// negative power of it (`(alpha - alpha)^(-1)` once `x - x` is 0), or `nil`: such a
+    /// function is infinite or undefined everywhere, and so would be its derivative.
+    func divisionByZero(in root: ExprID) -> ExprID? {
+        topologicalOrder(from: root).reversed().first { id in
+            switch self[id] {
+            case .divide(_, let b), .elementwiseDivide(_, let b): return isZero(b)
+            case .power(let a, let c), .elementwisePower(let a, let c): return c.isNegative && isZero(a)
+            default: return false
+            }
+        }
+    }
+
     /// True for `I(n)`.
     func isIdentity(_ id: ExprID) -> Bool {
         switch self[id] {
