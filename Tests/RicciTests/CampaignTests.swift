@@ -89,6 +89,20 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(result.error.contains("divides by zero at every point"), "\(result.error)")
     }
 
+    /// Where the function or the result cancels to its last digits, a disagreement with
+    /// central differences at the level of rounding is no evidence: the point is drawn again.
+    /// `(‖𝟏/√2‖² − Σ ½)` is 0 only in exact arithmetic (the derivative is 10⁻¹⁵ of rounding,
+    /// computed two ways); `zᵀ log(softmax(exp(a^β (uᵀu))^‖K‖₁))` with equal entries of `a`
+    /// is constant in β, its derivative a difference of terms near e²⁰.
+    @Test(arguments: [
+        ("(norm2((1 + (-1*ones(k,n)).^2).^(-1/2))^2 - sum(1*(1/2*ones(n,k))))*tr(diag(2*ones(k,n)*min(z, 1/2*ones(n)))*I(k))", "z"),
+        ("z'*log(softmax(exp((2 + cos(-1*ones(n))).^beta*(u'*u)).^norm1(K')))", "beta"),
+    ])
+    func cancellationToRoundingIsNoFailure(expression: String, variable: String) throws {
+        let result = try derivative(expression, variable, ["beta:", "z:n", "u:k", "K:k,m"])
+        #expect(result.verify().verdict == .passed)
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),
