@@ -217,15 +217,24 @@ public struct Oracle {
             perturbed.values[name] = minus
             let below = try perturbed.evaluate(function)
             var forward = 0.0, backward = 0.0, gap = 0.0
+            var slopes: [(up: Double, down: Double)] = []
+            slopes.reserveCapacity(f.count)
             for i in 0..<f.count {
                 result.scalars[i * x.count + k] = (above.scalars[i] - below.scalars[i]) / (2 * h)
                 let (up, down) = ((above.scalars[i] - f.scalars[i]) / h, (f.scalars[i] - below.scalars[i]) / h)
+                slopes.append((up, down))
                 forward += up * up
                 backward += down * down
                 gap += (up - down) * (up - down)
             }
-            // A smooth function's one-sided differences differ by about h·f''; a kink's by O(1).
-            if gap.squareRoot() > 1e-2 * max(forward.squareRoot(), backward.squareRoot(), 1e-6 * scale / h * 0 + 1e-3 * scale) {
+            // A smooth function's one-sided differences differ by about h·f''; a kink's by O(1),
+            // over the column or in one entry of it (a tie of `min(Q', Q)` in a few entries of
+            // a large column) that is not negligible next to the column.
+            let column = max(forward.squareRoot(), backward.squareRoot())
+            if gap.squareRoot() > 1e-2 * max(column, 1e-3 * scale) {
+                throw Unusable(text: "a kink within the step")
+            }
+            for (up, down) in slopes where abs(up - down) > 1e-2 * max(abs(up), abs(down)) && abs(up - down) > 1e-4 * max(column, 1e-3 * scale) {
                 throw Unusable(text: "a kink within the step")
             }
         }
