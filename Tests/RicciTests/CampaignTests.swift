@@ -111,6 +111,14 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(result.outcome == .inconclusive("a kink within the step"))
     }
 
+    /// `logsumexp(cosh(T))` with entries of `T` near 60 reaches 10²⁶: the weights
+    /// `exp(cosh(T) − logsumexp(cosh(T)))` take a difference of such numbers, with no digit
+    /// left after the point, so that point is drawn again; the derivative is right at the
+    /// smaller sizes.
+    @Test func anExponentialOfADifferenceOfHugeValuesIsNotAFailure() {
+        #expect(Campaign.run(seed: 50_004_431, depth: 12).outcome == .right)
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),

@@ -416,9 +416,14 @@ struct Verifier {
             // largest value computed on the way, says nothing: the function or the result
             // cancels there to its last digits (a softmax of equal entries, a constant that
             // is 0 only in exact arithmetic).
-            if let (gap, size) = comparisons.differenceGap, size <= 1e-6 * largestIntermediate(at: evaluator),
-               gap <= Verifier.roundingAllowance * largestIntermediate(at: evaluator) {
-                return .rejected("the function or its derivative cancels to rounding noise here: \(failure)")
+            if let (gap, size) = comparisons.differenceGap {
+                let scale = intermediateScale(at: evaluator)
+                if size <= 1e-6 * scale.largest, gap <= Verifier.roundingAllowance * scale.largest {
+                    return .rejected("the function or its derivative cancels to rounding noise here: \(failure)")
+                }
+                if let imprecise = scale.impreciseArgument {
+                    return .rejected("\(imprecise) is computed from values beyond 1e10 here, so its argument has no correct digits after the point: \(failure)")
+                }
             }
             throw Decided(verification: Verification(verdict: .failed, maximumRelativeError: comparisons.worst,
                                                      detail: failure))
@@ -735,26 +740,39 @@ struct Verifier {
         return nil
     }
 
-    /// The largest magnitude of any entry of any sub-expression of the function and of
-    /// Ricci's forms at this point (values that do not evaluate count nothing): the scale of
-    /// their rounding errors.
-    private func largestIntermediate(at evaluator: Evaluator) -> Double {
-        var values: [MatrixExpr: Tensor?] = [:]
+    /// The scale of the rounding errors of the function and of Ricci's forms at this point:
+    /// the largest magnitude of any entry of any sub-expression (values that do not evaluate
+    /// count nothing), and the first exponential or trigonometric function whose argument is
+    /// computed from values beyond `1e10` (so that the argument's absolute rounding error,
+    /// which is the relative error of an exponential, exceeds `1e-6`: `exp(A − logsumexp(A))`
+    /// of entries near 10²⁶).
+    private func intermediateScale(at evaluator: Evaluator) -> (largest: Double, impreciseArgument: String?) {
+        var values: [MatrixExpr: (value: Tensor?, largest: Double)] = [:]
         var largest = 0.0
-        func walk(_ expr: MatrixExpr) -> Tensor? {
+        var imprecise: String?
+        let sensitive: Set<ElementwiseFunction> = [.exp, .sin, .cos, .tan, .sinh, .cosh, .tanh, .sigmoid, .softplus]
+        func walk(_ expr: MatrixExpr) -> (value: Tensor?, largest: Double) {
             if let known = values[expr] { return known }
             var operands: [Tensor] = []
             var complete = true
+            var below = 0.0
             for child in expr.children {
-                if let value = walk(child) { operands.append(value) } else { complete = false }
+                let (value, childLargest) = walk(child)
+                below = Swift.max(below, childLargest)
+                if let value { operands.append(value) } else { complete = false }
             }
             let value = complete ? try? evaluator.evaluateNode(expr, operands) : nil
-            values[expr] = value
-            for entry in value?.scalars ?? [] where entry.isFinite { largest = Swift.max(largest, Swift.abs(entry)) }
-            return value
+            var own = below
+            for entry in value?.scalars ?? [] where entry.isFinite { own = Swift.max(own, Swift.abs(entry)) }
+            if imprecise == nil, below > 1e10, case .apply(.elementwise(let function), _) = expr, sensitive.contains(function) {
+                imprecise = PlainPrinter.print(expr)
+            }
+            values[expr] = (value, own)
+            largest = Swift.max(largest, own)
+            return (value, own)
         }
         for expression in allExpressions() { _ = walk(expression) }
-        return largest
+        return (largest, imprecise)
     }
 
     /// The function, the matrix form, the gradient and every entry of the index form.
