@@ -119,6 +119,19 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(Campaign.run(seed: 50_004_431, depth: 12).outcome == .right)
     }
 
+    /// `(y.^2).^½` is `|y|` in an entry-wise polynomial too: `y ⊙ (y²)^½` is not `y²`, and its
+    /// derivative `y² ⊘ (y²)^½ + (y²)^½` is not `2y` (both were, and failed verification).
+    @Test(arguments: [
+        ("sum(y.*(y.^2).^0.5)", ["y"]),
+        ("y.*(y.^2).^0.5", ["y"]),
+        ("sum(sin(y).*(y.^2).^0.5 + y.*(y.^2).^1.5)", ["y", "y"]),
+    ])
+    func fractionalPowersOfEvenPowersStayUnderTheirRoot(expression: String, variables: [String]) throws {
+        let result = try Ricci.derivative(of: expression, withRespectTo: variables,
+                                          declarations: Declarations(parsingVariables: ["y:n"], functions: []))
+        #expect(result.verify().verdict == .passed)
+    }
+
     /// Outliers of time once, right all along.
     @Test(arguments: [
         ("alpha/sqrt((-(cos(x) + (x + x)))'*(I(r) + (D*D*(D/beta))'*(D*D*(D/beta)))*-(cos(x) + (x + x)))", "D"),

@@ -15,6 +15,14 @@ struct Monomial: Hashable {
         return atoms.map { powers[$0]! }.lexicographicallyPrecedes(atoms.map { other.powers[$0]! })
     }
 
+    /// True when `(Π xᵢ^pᵢ)^c = Π xᵢ^(pᵢ c)` wherever the left side is defined: always for an
+    /// integer `c`; for a fractional one only without an even power inside, since
+    /// `(x²)^½ = |x|`, not `x` (an odd or fractional power of a negative `x` is undefined
+    /// under a fractional `c` anyway).
+    func canBeRaised(to exponent: Rational) -> Bool {
+        exponent.isInteger || powers.values.allSatisfy { !($0.isInteger && $0.numerator % 2 == 0) }
+    }
+
     func times(_ other: Monomial) -> Monomial {
         var powers = self.powers
         for (atom, exponent) in other.powers {
@@ -109,7 +117,8 @@ extension ExpressionTable {
             return multiplied(left, [inverse: coefficient.reciprocal])
         case .elementwisePower(let a, let exponent):
             guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
-                let (monomial, coefficient) = base.first, let power = coefficient.power(exponent)
+                let (monomial, coefficient) = base.first, let power = coefficient.power(exponent),
+                monomial.canBeRaised(to: exponent)
             else { return atom }
             return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): power]
         case .multiply(let a, let b):
@@ -148,7 +157,7 @@ extension ExpressionTable {
             return (x / y, left.times(Monomial(powers: right.powers.mapValues { -$0 })))
         case .elementwisePower(let a, let exponent):
             let (x, inner) = monomial(a)
-            guard let scale = x.power(exponent) else { break }
+            guard let scale = x.power(exponent), inner.canBeRaised(to: exponent) else { break }
             return (scale, Monomial(powers: inner.powers.mapValues { $0 * exponent }))
         case .multiply(let a, let b):
             if let value = numberValue(a) {
