@@ -20,6 +20,8 @@ private func derivative(_ expression: String, _ variables: [String], _ declarati
         ("X'*X", [], "(kron(I(n), I(n)) + commutation(n,n))*kron(I(n), X')"),
         ("X*X'", [], "(kron(I(m), I(m)) + commutation(m,m))*kron(X, I(m))"),
         ("inv(X)", ["X:n,n"], "-kron(inv(X)', inv(X))"),
+        // A column's pseudo-inverse: the complement on its side of size 1 is zero (x⁺x = 1).
+        ("X*pinv(X)", ["X:m,1"], "kron(pinv(X)', I(m) - X*pinv(X)) + pinv(X)*pinv(X)'*kron(I(m) - X*pinv(X), X)"),
         ("X.*A", [], "diagm(vec(A))"),
         ("sigma(X)", [], "diagm(vec(sigma'(X)))"),
         ("(A*X).^2", ["A:m,k", "X:k,n"], "2*diagm(vec(A*X))*kron(I(n), A)"),

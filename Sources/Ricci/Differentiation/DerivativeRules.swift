@@ -354,8 +354,13 @@ extension IndexContext {
         let l = shape.columns.isOne ? nil : operandIndices.popFirst()
         let pinv = id
         let pinvT = table.transpose(pinv)
-        let rowProjector = table.subtract(table.identity(shape.rows), table.multiply(a, pinv))
-        let columnProjector = table.subtract(table.identity(shape.columns), table.multiply(pinv, a))
+        // A side of size 1 has a zero complement: a⁺a = 1 for a column a, a a⁺ = 1 for a row.
+        let rowProjector = shape.rows.isOne
+            ? table.zeros(Shape(shape.rows, shape.rows))
+            : table.subtract(table.identity(shape.rows), table.multiply(a, pinv))
+        let columnProjector = shape.columns.isOne
+            ? table.zeros(Shape(shape.columns, shape.columns))
+            : table.subtract(table.identity(shape.columns), table.multiply(pinv, a))
         var first = product(entry(pinv, row: i, column: k), entry(pinv, row: l, column: j))
         first.coefficient = -first.coefficient
         return [
