@@ -277,8 +277,30 @@ extension ExpressionTable {
             if let rows = literalSize(argument.rows), let columns = literalSize(argument.columns) {
                 return number(Rational(rows * columns))
             }
+            // As for `size`: `numel(X*w)` is `size(X, 1)`, `numel(exp(X))` is `numel(X)`.
+            if case .variable = self[a] { break }
+            for id in topologicalOrder(from: a) {
+                guard case .variable = self[id] else { continue }
+                let own = shape(id)
+                if own == argument { return intern(.apply(.numel, id)) }
+                if argument.columns.isOne || argument.rows.isOne {
+                    let length = argument.columns.isOne ? argument.rows : argument.columns
+                    if own.rows == length, !length.isOne { return intern(.apply(.size(axis: 1), id)) }
+                    if own.columns == length, !length.isOne { return intern(.apply(.size(axis: 2), id)) }
+                }
+            }
         case .size(let axis):
-            if let size = literalSize(axis == 1 ? argument.rows : argument.columns) { return number(Rational(size)) }
+            let dimension = axis == 1 ? argument.rows : argument.columns
+            if let size = literalSize(dimension) { return number(Rational(size)) }
+            // The size read off the first variable inside that has it (`size(exp(X), 2)` is
+            // `size(X, 2)`): the same number, written shorter.
+            if case .variable = self[a] { break }
+            for id in topologicalOrder(from: a) {
+                guard case .variable = self[id] else { continue }
+                let own = shape(id)
+                if own.rows == dimension, !own.rows.isOne { return intern(.apply(.size(axis: 1), id)) }
+                if own.columns == dimension, !own.columns.isOne { return intern(.apply(.size(axis: 2), id)) }
+            }
         case .trace, .diagonalVector, .diagonalMatrix, .sum, .vec:
             if argument.isScalar { return a }
         case .rowSums, .columnSums:
