@@ -305,7 +305,7 @@ struct Differentiator {
         }
         let context = IndexContext(table: ExpressionTable(environment: derivationEnvironment), profile: profile)
         let root = context.table.intern(tree: expression)
-        if let division = context.table.divisionByZero(in: root) {
+        if let division = context.table.divisionByZero {
             throw DifferentiationError(
                 because: "the function divides by zero at every point: \(PlainPrinter.print(context.table.expression(division))) divides by 0")
         }

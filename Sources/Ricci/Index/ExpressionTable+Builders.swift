@@ -277,30 +277,12 @@ extension ExpressionTable {
             if let rows = literalSize(argument.rows), let columns = literalSize(argument.columns) {
                 return number(Rational(rows * columns))
             }
-            // As for `size`: `numel(X*w)` is `size(X, 1)`, `numel(exp(X))` is `numel(X)`.
-            if case .variable = self[a] { break }
-            for id in topologicalOrder(from: a) {
-                guard case .variable = self[id] else { continue }
-                let own = shape(id)
-                if own == argument { return intern(.apply(.numel, id)) }
-                if argument.columns.isOne || argument.rows.isOne {
-                    let length = argument.columns.isOne ? argument.rows : argument.columns
-                    if own.rows == length, !length.isOne { return intern(.apply(.size(axis: 1), id)) }
-                    if own.columns == length, !length.isOne { return intern(.apply(.size(axis: 2), id)) }
-                }
-            }
+            // `numel(exp(X))` is `numel(X)`, `numel(X*w)` is `size(X, 1)`.
+            if let count = countReadOffVariable(in: a, shape: argument, whole: true) { return count }
         case .size(let axis):
             let dimension = axis == 1 ? argument.rows : argument.columns
             if let size = literalSize(dimension) { return number(Rational(size)) }
-            // The size read off the first variable inside that has it (`size(exp(X), 2)` is
-            // `size(X, 2)`): the same number, written shorter.
-            if case .variable = self[a] { break }
-            for id in topologicalOrder(from: a) {
-                guard case .variable = self[id] else { continue }
-                let own = shape(id)
-                if own.rows == dimension, !own.rows.isOne { return intern(.apply(.size(axis: 1), id)) }
-                if own.columns == dimension, !own.columns.isOne { return intern(.apply(.size(axis: 2), id)) }
-            }
+            if let size = countReadOffVariable(in: a, shape: Shape(dimension, .one), whole: false) { return size }
         case .trace, .diagonalVector, .diagonalMatrix, .sum, .vec:
             if argument.isScalar { return a }
         case .rowSums, .columnSums:
@@ -348,6 +330,25 @@ extension ExpressionTable {
     /// `f(a, b)`.
     func apply(_ function: BinaryFunction, _ a: ExprID, _ b: ExprID) -> ExprID {
         intern(.apply2(function, a, b))
+    }
+
+    /// The number of entries of a value of `shape` (the length of a vector), read off the
+    /// first variable inside `a` that has it: `numel(v)` for a variable of that shape (with
+    /// `whole`), else `size(v, 1)` or `size(v, 2)` for a vector's length; `nil` when `a` is a
+    /// variable itself or none has it. The same number, written shorter (`size(exp(X), 2)` is
+    /// `size(X, 2)`, `numel(X*w)` is `size(X, 1)`).
+    private func countReadOffVariable(in a: ExprID, shape wanted: Shape, whole: Bool) -> ExprID? {
+        if case .variable = self[a] { return nil }
+        let length: Dimension? = wanted.columns.isOne ? wanted.rows : wanted.rows.isOne ? wanted.columns : nil
+        for id in topologicalOrder(from: a) {
+            guard case .variable = self[id] else { continue }
+            let own = shape(id)
+            if whole, own == wanted { return intern(.apply(.numel, id)) }
+            guard let length, !length.isOne else { continue }
+            if own.rows == length { return intern(.apply(.size(axis: 1), id)) }
+            if own.columns == length { return intern(.apply(.size(axis: 2), id)) }
+        }
+        return nil
     }
 
     /// True when `a` is `M − mean(M, 2)` and `sums` the row sums (or `M − mean(M, 1)` and
@@ -401,19 +402,6 @@ extension ExpressionTable {
         if case .apply(.pseudoInverse, let inner) = self[second], inner == first { return (first, true) }
         if case .apply(.pseudoInverse, let inner) = self[first], inner == second { return (second, false) }
         return nil
-    }
-
-    /// The first node under `root` (bottom-up) that divides by the number 0 or takes a
-    /// negative power of it (`(alpha - alpha)^(-1)` once `x - x` is 0), or `nil`: such a
-    /// function is infinite or undefined everywhere, and so would be its derivative.
-    func divisionByZero(in root: ExprID) -> ExprID? {
-        topologicalOrder(from: root).reversed().first { id in
-            switch self[id] {
-            case .divide(_, let b), .elementwiseDivide(_, let b): return isZero(b)
-            case .power(let a, let c), .elementwisePower(let a, let c): return c.isNegative && isZero(a)
-            default: return false
-            }
-        }
     }
 
     /// True for `I(n)`.

@@ -101,6 +101,13 @@ final class ExpressionTable {
     /// Memoised "does this node depend on the variable" for ``dependenceVariable``.
     @exclusivity(unchecked) private var dependence: [Bool?] = []
     @exclusivity(unchecked) private(set) var dependenceVariable: String?
+    /// True once a pseudo-inverse is interned: the Penrose conditions have nothing to act on
+    /// before (most derivations), so the contraction of every term skips them at once.
+    @exclusivity(unchecked) private(set) var holdsPseudoInverse = false
+    /// The first node of the input, bottom-up, that divides by the number 0 or takes a
+    /// negative power of it (`(alpha - alpha)^(-1)` once `x - x` is 0), noted as
+    /// ``intern(tree:)`` builds it: such a function is infinite or undefined everywhere.
+    @exclusivity(unchecked) private(set) var divisionByZero: ExprID?
 
     /// An empty table for a problem whose shapes are all known.
     init(environment: Environment) {
@@ -142,6 +149,7 @@ final class ExpressionTable {
         nodes.append(node)
         shapes.append(shape)
         ids.insert(id, hash: hash)
+        if case .apply(.pseudoInverse, _) = node { holdsPseudoInverse = true }
         symmetric.append(nil)
         dependence.append(nil)
         trees.append(nil)
@@ -245,12 +253,19 @@ final class ExpressionTable {
             let factors = [intern(tree: leftmost)] + rightOperands.reversed().map { intern(tree: $0) }
             return internChain(factors)
         case .hadamard(let a, let b): return intern(.hadamard(intern(tree: a), intern(tree: b)))
-        case .elementwiseDivide(let a, let b): return intern(.elementwiseDivide(intern(tree: a), intern(tree: b)))
-        case .divide(let a, let b): return intern(.divide(intern(tree: a), intern(tree: b)))
+        case .elementwiseDivide(let a, let b):
+            let (dividend, divisor) = (intern(tree: a), intern(tree: b))
+            return notingDivisionByZero(intern(.elementwiseDivide(dividend, divisor)), isZero(divisor))
+        case .divide(let a, let b):
+            let (dividend, divisor) = (intern(tree: a), intern(tree: b))
+            return notingDivisionByZero(intern(.divide(dividend, divisor)), isZero(divisor))
         case .power(let a, let c):
             let base = intern(tree: a)
-            return shape(base).isScalar ? intern(.power(base, c)) : intern(.matrixPower(base, c.numerator))
-        case .elementwisePower(let a, let c): return intern(.elementwisePower(intern(tree: a), c))
+            guard shape(base).isScalar else { return intern(.matrixPower(base, c.numerator)) }
+            return notingDivisionByZero(intern(.power(base, c)), c.isNegative && isZero(base))
+        case .elementwisePower(let a, let c):
+            let base = intern(tree: a)
+            return notingDivisionByZero(intern(.elementwisePower(base, c)), c.isNegative && isZero(base))
         case .powerBy(let a, let b): return intern(.powerBy(intern(tree: a), intern(tree: b)))
         case .elementwisePowerBy(let a, let b): return intern(.elementwisePowerBy(intern(tree: a), intern(tree: b)))
         case .transpose(let a): return intern(.transpose(intern(tree: a)))
@@ -272,6 +287,12 @@ final class ExpressionTable {
         case .sizeless:
             preconditionFailure("a checked expression has no size-less constant")
         }
+    }
+
+    /// `id`, noted as ``divisionByZero`` when it divides by zero and is the first to.
+    private func notingDivisionByZero(_ id: ExprID, _ dividesByZero: Bool) -> ExprID {
+        if dividesByZero && divisionByZero == nil { divisionByZero = id }
+        return id
     }
 
     /// `(A, B)` when `left` is `vec(A)` and `right` is `vec(B)` for `A` and `B` of one

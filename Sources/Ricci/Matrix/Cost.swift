@@ -119,7 +119,9 @@ extension ExpressionTable {
         case .apply2(.kron, _, _): return isIdentity(id) ? 1 : nil
         case .transpose(let a), .negate(let a): return permutationCount(a)
         case .add(let a, let b), .subtract(let a, let b):
-            guard let left = permutationCount(a), let right = permutationCount(b) else { return nil }
+            // The right operand first: sums lean left, so a long sum of other matrices is
+            // refused at its last term instead of walked down to its first.
+            guard let right = permutationCount(b), let left = permutationCount(a) else { return nil }
             return left + right
         default: return nil
         }

@@ -341,8 +341,10 @@ final class MatrixSimplifier {
             // A term that is the link alone joins only a group whose other members leave
             // permutations, so that the sum left, I + K, is applied and never formed.
             var lone = members.filter { sum[$0].chain.count == 1 && end(sum[$0]) == link }
-            if !lone.isEmpty, !members.allSatisfy({ lone.contains($0) || table.permutationCount(table.expression(of: inner($0))) != nil }) {
-                members.removeAll { lone.contains($0) }
+            let others = members.filter { !lone.contains($0) }
+            let innerOfOthers = others.map(inner)
+            if !lone.isEmpty, !innerOfOthers.allSatisfy({ table.permutationCount(table.expression(of: $0)) != nil }) {
+                members = others
                 lone = []
             }
             guard members.count >= 2, lone.count < members.count else { continue }
@@ -352,7 +354,7 @@ final class MatrixSimplifier {
             }
             trialBudget -= 1
             // The identity first, as `I + K` is written.
-            let group = (lone + members.filter { !lone.contains($0) }).map(inner)
+            let group = lone.map(inner) + innerOfOthers
             let innerShape = fromLeft ? Shape(linkColumns, shape.columns) : Shape(shape.rows, linkRows)
             var factored = combined(group, shape: innerShape)
             if fromLeft { factored.chain.insert(link, at: 0) } else { factored.chain.append(link) }

@@ -39,8 +39,9 @@ extension IndexContext {
     /// - `projector-square`: `Σ_s C[i,s] C[s,j] = C[i,j]` for a complement `C = I − A A⁺` or
     ///   `I − A⁺ A` (symmetric and idempotent). Shrinks: one factor goes.
     func penroseContracted(_ factors: [Factor], isFree: (Index) -> Bool) -> [Factor]? {
-        // Most terms have no pseudo-inverse: one pass decides that.
-        guard factors.contains(where: { factor in
+        // Most derivations have no pseudo-inverse, and most terms of those that do none of its
+        // family: one flag, then one pass, decide that.
+        guard table.holdsPseudoInverse, factors.contains(where: { factor in
             guard case .entry(let id, _, let exponent) = factor, exponent.isOne else { return false }
             if case .apply(.pseudoInverse, _) = table[id] { return true }
             return table.projectorComplement(id) != nil

@@ -747,29 +747,35 @@ struct Verifier {
     /// which is the relative error of an exponential, exceeds `1e-6`: `exp(A − logsumexp(A))`
     /// of entries near 10²⁶).
     private func intermediateScale(at evaluator: Evaluator) -> (largest: Double, impreciseArgument: String?) {
-        var values: [MatrixExpr: (value: Tensor?, largest: Double)] = [:]
+        // As in ``degenerateValue(at:)``: each distinct sub-expression is evaluated once, from
+        // its children's values, found by its structural number.
+        var numbering = StructuralNumbering()
+        var values: [Int: (value: Tensor?, largest: Double)] = [:]
         var largest = 0.0
         var imprecise: String?
         let sensitive: Set<ElementwiseFunction> = [.exp, .sin, .cos, .tan, .sinh, .cosh, .tanh, .sigmoid, .softplus]
-        func walk(_ expr: MatrixExpr) -> (value: Tensor?, largest: Double) {
-            if let known = values[expr] { return known }
+        func walk(_ expr: MatrixExpr) -> (number: Int, value: Tensor?, largest: Double) {
+            var numbers: [Int] = []
             var operands: [Tensor] = []
             var complete = true
             var below = 0.0
             for child in expr.children {
-                let (value, childLargest) = walk(child)
+                let (number, value, childLargest) = walk(child)
+                numbers.append(number)
                 below = Swift.max(below, childLargest)
                 if let value { operands.append(value) } else { complete = false }
             }
+            let number = numbering.number(expr, children: numbers).number
+            if let known = values[number] { return (number, known.value, known.largest) }
             let value = complete ? try? evaluator.evaluateNode(expr, operands) : nil
             var own = below
             for entry in value?.scalars ?? [] where entry.isFinite { own = Swift.max(own, Swift.abs(entry)) }
             if imprecise == nil, below > 1e10, case .apply(.elementwise(let function), _) = expr, sensitive.contains(function) {
                 imprecise = PlainPrinter.print(expr)
             }
-            values[expr] = (value, own)
+            values[number] = (value, own)
             largest = Swift.max(largest, own)
-            return (value, own)
+            return (number, value, own)
         }
         for expression in allExpressions() { _ = walk(expression) }
         return (largest, imprecise)
