@@ -53,6 +53,8 @@ private func sameValue(_ a: MatrixExpr, _ b: MatrixExpr, in environment: Environ
         ("B'*X' + X'*B'", "(X*B + B*X)'", "collect-transposes"),
         ("y.*(ones(m) - q) - q.*(ones(m) - y)", "y - q", "expand-entrywise-polynomial"),
         ("S*u*t + S'*u*t", "2*t*S*u", "merge-like-terms"),
+        // A square root is a half power among the atoms: exp(y) ⊘ √exp(y) is √exp(y).
+        ("exp(y)./sqrt(exp(y)) - q.*sqrt(exp(y))", "sqrt(exp(y)) - sqrt(exp(y)).*q", "expand-entrywise-polynomial"),
     ])
     func rule(before: String, after: String, rule: String) throws {
         let (result, rules, environment) = try simplified(before)

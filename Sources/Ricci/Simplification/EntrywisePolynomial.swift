@@ -97,6 +97,13 @@ extension ExpressionTable {
         }
         func multiplied(_ a: Polynomial, _ b: Polynomial) -> Polynomial? { polynomialProduct(a, b, limit: limit) }
         let atom: Polynomial = [Monomial(powers: [id: .one]): .one]
+        if let (a, exponent) = entrywisePowerOperands(id) {
+            guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
+                let (monomial, coefficient) = base.first, let power = coefficient.power(exponent),
+                monomial.canBeRaised(to: exponent)
+            else { return atom }
+            return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): power]
+        }
         switch self[id] {
         case .ones:
             return [.one: .one]
@@ -115,12 +122,6 @@ extension ExpressionTable {
             else { return atom }
             let inverse = Monomial(powers: monomial.powers.mapValues { -$0 })
             return multiplied(left, [inverse: coefficient.reciprocal])
-        case .elementwisePower(let a, let exponent):
-            guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
-                let (monomial, coefficient) = base.first, let power = coefficient.power(exponent),
-                monomial.canBeRaised(to: exponent)
-            else { return atom }
-            return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): power]
         case .multiply(let a, let b):
             if let value = numberValue(a) { return entrywisePolynomial(b, limit: limit)?.mapValues { $0 * value } }
             if let value = numberValue(b) { return entrywisePolynomial(a, limit: limit)?.mapValues { $0 * value } }
@@ -129,7 +130,7 @@ extension ExpressionTable {
             // A number broadcasts: the constant monomial.
             return value.isZero ? [:] : [.one: value]
         case .number, .variable, .divide, .power, .transpose, .apply, .identity, .zeros, .commutation, .matrixPower,
-            .powerBy, .elementwisePowerBy, .apply2:
+            .powerBy, .elementwisePower, .elementwisePowerBy, .apply2:
             return atom
         }
     }
@@ -138,6 +139,13 @@ extension ExpressionTable {
     /// entry-wise powers, negations and numeric scalings opened; anything else (a sum, a
     /// function) is an atom. Unlike ``entrywisePolynomial(_:limit:)``, sums stay closed.
     func monomial(_ id: ExprID) -> (Rational, Monomial) {
+        if let (a, exponent) = entrywisePowerOperands(id) {
+            let (x, inner) = monomial(a)
+            if let scale = x.power(exponent), inner.canBeRaised(to: exponent) {
+                return (scale, Monomial(powers: inner.powers.mapValues { $0 * exponent }))
+            }
+            return (.one, Monomial(powers: [id: .one]))
+        }
         switch self[id] {
         case .number(let value) where shape(id).isScalar:
             return (value, .one)
@@ -155,10 +163,6 @@ extension ExpressionTable {
             let (y, right) = monomial(b)
             guard !y.isZero else { break }
             return (x / y, left.times(Monomial(powers: right.powers.mapValues { -$0 })))
-        case .elementwisePower(let a, let exponent):
-            let (x, inner) = monomial(a)
-            guard let scale = x.power(exponent), inner.canBeRaised(to: exponent) else { break }
-            return (scale, Monomial(powers: inner.powers.mapValues { $0 * exponent }))
         case .multiply(let a, let b):
             if let value = numberValue(a) {
                 let (x, inner) = monomial(b)
@@ -174,12 +178,27 @@ extension ExpressionTable {
         return (.one, Monomial(powers: [id: .one]))
     }
 
+    /// The base and exponent of an entry-wise power `a.^c`, with `sqrt(a)` read as `a.^(1/2)`
+    /// (the written form turns `a.^(1/2)` back into `sqrt(a)`), so that `exp(u) ⊘ √exp(u)` is
+    /// one monomial, `√exp(u)`; `nil` for anything else.
+    private func entrywisePowerOperands(_ id: ExprID) -> (ExprID, Rational)? {
+        switch self[id] {
+        case .elementwisePower(let a, let exponent): return (a, exponent)
+        case .apply(.elementwise(.sqrt), let a) where !shape(id).isScalar: return (a, .half)
+        default: return nil
+        }
+    }
+
     /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
     /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial.
     func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
         let atoms = monomial.powers.keys.sorted()
-        let numerator = atoms.filter { !monomial.powers[$0]!.isNegative }.map { elementwisePower($0, monomial.powers[$0]!) }
-        let denominator = atoms.filter { monomial.powers[$0]!.isNegative }.map { elementwisePower($0, -monomial.powers[$0]!) }
+        // A half power is the square root it was read from.
+        func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
+            exponent == .half ? apply(.elementwise(.sqrt), atom) : elementwisePower(atom, exponent)
+        }
+        let numerator = atoms.filter { !monomial.powers[$0]!.isNegative }.map { raised($0, monomial.powers[$0]!) }
+        let denominator = atoms.filter { monomial.powers[$0]!.isNegative }.map { raised($0, -monomial.powers[$0]!) }
         // `1 ⊘ d` broadcasts its 1 as a person writes it; a monomial without atoms is `ones`.
         var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) }
             ?? (denominator.isEmpty ? ones(shape) : number(.one))
