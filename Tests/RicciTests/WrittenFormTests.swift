@@ -91,6 +91,15 @@ import Testing
         #expect(checked.expression.flops(in: checked.environment) == 10_000)
     }
 
+    /// A multiple of a diagonal matrix still scales: `s diagm(v) M` (the scalar in front, as
+    /// products are built) with `m = 100` is the scaling of `M`'s 10⁴ entries by `v` and by
+    /// `s`, not a dense 100×100 product (2·10⁶).
+    @Test func aMultipleOfADiagonalMatrixScales() throws {
+        let checked = try CheckedExpression(
+            parsing: "(s*diagm(v))*M", declarations: Declarations(parsingVariables: ["s:", "v:m", "M:m,m"], functions: []))
+        #expect(checked.expression.flops(in: checked.environment) == 20_000)
+    }
+
     /// `kron-mixed-product`: `kron(A, B) kron(C, D) = kron(A C, B D)`, and its transposed
     /// spelling; both sides equal at random values.
     @Test(arguments: [

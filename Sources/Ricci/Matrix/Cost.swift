@@ -6,7 +6,7 @@ extension MatrixExpr {
     /// evaluated once, as a program that keeps its intermediate results would.
     ///
     /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a
-    /// product with `diagm(v)` only scales rows or columns, one with a commutation matrix
+    /// product with `diagm(v)` (or a multiple of it) only scales rows or columns, one with a commutation matrix
     /// permutes them: `mn`, and one with a sum of `k` identities and commutation matrices,
     /// `(I + K) M = M + K M`, is `k` such copies added: `k·mn`, the sum itself never formed); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
     /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
@@ -57,9 +57,16 @@ extension ExpressionTable {
     private func ownFlops(_ id: ExprID) -> Double {
         func size(_ dimension: Dimension) -> Double { Double(Self.costSize(dimension)) }
         let entries = size(shape(id).rows) * size(shape(id).columns)
+        // A multiple of a diagonal matrix (`s diagm(v)`, as products are built with the
+        // scalars in front) scales rows or columns all the same.
         func isDiagonalMatrix(_ operand: ExprID) -> Bool {
-            if case .apply(.diagonalMatrix, _) = self[operand] { return true }
-            return false
+            switch self[operand] {
+            case .apply(.diagonalMatrix, _): return true
+            case .negate(let a), .transpose(let a): return isDiagonalMatrix(a)
+            case .multiply(let a, let b):
+                return shape(a).isScalar ? isDiagonalMatrix(b) : shape(b).isScalar && isDiagonalMatrix(a)
+            default: return false
+            }
         }
         switch self[id] {
         case .number, .variable, .transpose, .identity, .ones, .zeros, .commutation:
