@@ -447,8 +447,17 @@ public enum PrettyPrinter {
     /// one, a trailing index (`2`, `_2`, `_ij`) as subscripts when Unicode has them, the rest
     /// as written (`lambda_reg` → `λ_reg`).
     static func prettyName(_ name: String) -> String {
-        // Most names are one letter, which no Greek name and no index can be.
-        if name.utf8.count == 1 { return name }
+        // A name changes only where it opens with two ASCII letters or more (a Greek name) or
+        // holds an ASCII digit or `_` (an index): most names are one letter, and the names of
+        // repeats (`T₁`) are written already.
+        var leadingLetters = 0
+        var opensLetters = true
+        var holdsIndex = false
+        for byte in name.utf8 {
+            if opensLetters, NameConventions.isASCIILetter(byte) { leadingLetters += 1 } else { opensLetters = false }
+            if (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") { holdsIndex = true }
+        }
+        if leadingLetters < 2 && !holdsIndex { return name }
         let (head, rest) = splitName(name)
         // Greek names have two letters or more (`mu`, `pi`, `lambda`).
         let letters = (head.utf8.count >= 2 ? GreekNames.unicode(head) : nil) ?? String(head)

@@ -134,9 +134,18 @@ struct SubexpressionGraph: Sendable {
     /// The tree of `node`, named nodes below it replaced by their names (the node itself too,
     /// unless it is the definition being written).
     func expression(_ node: Int, names: [Int: MatrixExpr], isDefinition: Bool = false) -> MatrixExpr {
-        if !isDefinition, let name = names[node] { return name }
-        let rebuilt = children[node].map { expression($0, names: names) }
-        return nodes[node].replacingChildren(with: rebuilt)
+        // A subtree without a named node is the tree as it was: only the paths down to named
+        // nodes are rebuilt.
+        var holdsName = [Bool](repeating: false, count: nodes.count)
+        for position in nodes.indices {
+            holdsName[position] = names[position] != nil || children[position].contains { holdsName[$0] }
+        }
+        func rebuilt(_ node: Int, isDefinition: Bool) -> MatrixExpr {
+            if !isDefinition, let name = names[node] { return name }
+            guard holdsName[node] else { return nodes[node] }
+            return nodes[node].replacingChildren(with: children[node].map { rebuilt($0, isDefinition: false) })
+        }
+        return rebuilt(node, isDefinition: isDefinition)
     }
 }
 
