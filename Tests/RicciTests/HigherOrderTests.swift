@@ -49,6 +49,25 @@ private func derivative(_ expression: String, _ variables: [String], _ declarati
         #expect(result.verify().verdict == .passed, "\(expression)")
     }
 
+    /// The derivative of a complement projector has two terms, `∂P = −(P ∂A A⁺ + (P ∂A
+    /// A⁺)ᵀ)` for `P = I − A A⁺` and `∂Q = −(A⁺ ∂A Q + (A⁺ ∂A Q)ᵀ)` for `Q = I − A⁺ A`, in
+    /// forward mode (a Jacobian, the second step of a Hessian) where the product rule made
+    /// three; reverse mode, which stops at the complement's children, stays right (applied
+    /// there, the rule skipped the children's own adjoints and the gradient failed).
+    @Test(arguments: [
+        ("(I(m) - A*pinv(A))*v", "u'*(I(m) - A*pinv(A))*v", ["u:m", "v:m"]),
+        ("(I(n) - pinv(A)*A)*v", "u'*(I(n) - pinv(A)*A)*v", ["u:n", "v:n"]),
+    ] as [(String, String, [String])])
+    func complementProjectorsHaveTwoTermDerivatives(vector: String, scalar: String, declarations: [String]) throws {
+        let jacobian = try derivative(vector, ["A"], ["A:m,n"] + declarations)
+        #expect(jacobian.index.terms.count == 2, "\(IndexPrinter.print(jacobian.index))")
+        #expect(jacobian.verify().verdict == .passed)
+        for order in [["A"], ["A", "A"]] {
+            let result = try derivative(scalar, order, ["A:m,n"] + declarations)
+            #expect(result.verify().verdict == .passed, "\(scalar) by \(order)")
+        }
+    }
+
     /// Mixed second derivatives of a scalar: matrices as the vec convention says.
     @Test(arguments: [
         ("x'*A*y", ["x", "y"], [], "A"),

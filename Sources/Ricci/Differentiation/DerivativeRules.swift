@@ -71,6 +71,8 @@ extension IndexContext {
             return []
         case .add(let a, let b):
             return try summandDerivative(a, of: id, indices, target) + summandDerivative(b, of: id, indices, target)
+        case .subtract where target.recursive && indices.count == 2 && table.projectorComplement(id) != nil:
+            return try complementRule(id, at: indices, target)
         case .subtract(let a, let b):
             return try summandDerivative(a, of: id, indices, target)
                 + summandDerivative(b, of: id, indices, target).map { Term(-$0.coefficient, $0.factors) }
@@ -368,6 +370,46 @@ extension IndexContext {
             product(entry(table.multiply(pinv, pinvT), row: i, column: l), entry(rowProjector, row: k, column: j)),
             product(entry(columnProjector, row: i, column: l), entry(table.multiply(pinvT, pinv), row: k, column: j)),
         ]
+    }
+
+    /// The derivative of a complement projector, in two terms: with `P = I − A A⁺` and
+    /// `Q = I − A⁺ A` (both symmetric, `A Q = 0`, `P A = 0`), `∂P = −(P ∂A A⁺ + (P ∂A A⁺)ᵀ)` and
+    /// `∂Q = −(A⁺ ∂A Q + (A⁺ ∂A Q)ᵀ)`, the Penrose conditions applied to `−∂A A⁺ − A ∂A⁺` once
+    /// and for all (the product rule and ``pseudoInverseOuters(_:_:_:_:)`` give four terms,
+    /// of which the Penrose conditions leave three that the lift must bring back together).
+    /// Forward mode only: it differentiates through `A A⁺` and `A⁺` to `A` at once, where a
+    /// local derivative (reverse mode) stops at the complement's direct children.
+    private func complementRule(_ id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
+        guard let (a, isRowSide) = table.projectorComplement(id) else { return [] }
+        let pinv = table.apply(.pseudoInverse, a)
+        let (i, j) = (indices[0], indices[1])
+        // A (m×n) has an index per side of size other than 1 (a vector has one).
+        let shape = table.shape(a)
+        let argumentIndices = freshIndices(for: a)
+        var remaining = argumentIndices[...]
+        let k = shape.rows.isOne ? nil : remaining.popFirst()
+        let l = shape.columns.isOne ? nil : remaining.popFirst()
+        func minus(_ first: Term, _ second: Term) -> Term {
+            var term = product(first, second)
+            term.coefficient = -term.coefficient
+            return term
+        }
+        let outers: [Term]
+        if isRowSide {
+            // ∂P[i,j] = −Σ P[i,k] ∂A[k,l] A⁺[l,j] − Σ P[j,k] ∂A[k,l] A⁺[l,i]
+            outers = [
+                minus(entry(id, row: i, column: k), entry(pinv, row: l, column: j)),
+                minus(entry(id, row: j, column: k), entry(pinv, row: l, column: i)),
+            ]
+        } else {
+            // ∂Q[i,j] = −Σ A⁺[i,k] ∂A[k,l] Q[l,j] − Σ A⁺[j,k] ∂A[k,l] Q[l,i]
+            outers = [
+                minus(entry(pinv, row: i, column: k), entry(id, row: l, column: j)),
+                minus(entry(pinv, row: j, column: k), entry(id, row: l, column: i)),
+            ]
+        }
+        let inner = try childDerivative(a, argumentIndices, target)
+        return outers.flatMap { outer in inner.map { product(outer, $0) } }
     }
 
     /// `∂softmax(A)[i,j] = s[i,j] (∂A[i,j] − Σ_k s[k,j] ∂A[k,j])` with `s = softmax(A)`:
