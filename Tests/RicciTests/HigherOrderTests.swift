@@ -57,12 +57,15 @@ private func derivative(_ expression: String, _ variables: [String], _ declarati
     @Test(arguments: [
         ("(I(m) - A*pinv(A))*v", "u'*(I(m) - A*pinv(A))*v", ["u:m", "v:m"]),
         ("(I(n) - pinv(A)*A)*v", "u'*(I(n) - pinv(A)*A)*v", ["u:n", "v:n"]),
+        // A column `a` has one complement, on its rows (`a⁺ a = 1`), and an entry of one index.
+        ("(I(m) - a*pinv(a))*v", "u'*(I(m) - a*pinv(a))*v", ["a:m", "u:m", "v:m"]),
     ] as [(String, String, [String])])
     func complementProjectorsHaveTwoTermDerivatives(vector: String, scalar: String, declarations: [String]) throws {
-        let jacobian = try derivative(vector, ["A"], ["A:m,n"] + declarations)
+        let variable = vector.contains("A") ? "A" : "a"
+        let jacobian = try derivative(vector, [variable], ["A:m,n"] + declarations)
         #expect(jacobian.index.terms.count == 2, "\(IndexPrinter.print(jacobian.index))")
         #expect(jacobian.verify().verdict == .passed)
-        for order in [["A"], ["A", "A"]] {
+        for order in [[variable], [variable, variable]] {
             let result = try derivative(scalar, order, ["A:m,n"] + declarations)
             #expect(result.verify().verdict == .passed, "\(scalar) by \(order)")
         }

@@ -71,9 +71,10 @@ extension IndexContext {
             return []
         case .add(let a, let b):
             return try summandDerivative(a, of: id, indices, target) + summandDerivative(b, of: id, indices, target)
-        case .subtract where target.recursive && indices.count == 2 && table.projectorComplement(id) != nil:
-            return try complementRule(id, at: indices, target)
         case .subtract(let a, let b):
+            if target.recursive, indices.count == 2, let (matrix, isRowSide) = table.projectorComplement(id) {
+                return try complementRule(id, of: matrix, isRowSide: isRowSide, at: indices, target)
+            }
             return try summandDerivative(a, of: id, indices, target)
                 + summandDerivative(b, of: id, indices, target).map { Term(-$0.coefficient, $0.factors) }
         case .apply(let function, let a) where !function.isMultiplicative:
@@ -379,8 +380,9 @@ extension IndexContext {
     /// of which the Penrose conditions leave three that the lift must bring back together).
     /// Forward mode only: it differentiates through `A A⁺` and `A⁺` to `A` at once, where a
     /// local derivative (reverse mode) stops at the complement's direct children.
-    private func complementRule(_ id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
-        guard let (a, isRowSide) = table.projectorComplement(id) else { return [] }
+    private func complementRule(
+        _ id: ExprID, of a: ExprID, isRowSide: Bool, at indices: [Index], _ target: DerivativeTarget
+    ) throws -> [Term] {
         let pinv = table.apply(.pseudoInverse, a)
         let (i, j) = (indices[0], indices[1])
         // A (m×n) has an index per side of size other than 1 (a vector has one).

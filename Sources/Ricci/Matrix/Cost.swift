@@ -6,9 +6,10 @@ extension MatrixExpr {
     /// evaluated once, as a program that keeps its intermediate results would.
     ///
     /// Costs: a matrix product `m×k` by `k×n` is `(2k − 1)mn` (an outer product `mn`; a
-    /// product with `diagm(v)` (or a multiple of it) only scales rows or columns, one with a commutation matrix
-    /// permutes them: `mn`, and one with a sum of `k` identities and commutation matrices,
-    /// `(I + K) M = M + K M`, is `k` such copies added: `k·mn`, the sum itself never formed); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
+    /// product with `diagm(v)`, or a multiple of it, only scales rows or columns, one with a
+    /// commutation matrix permutes them: `mn`, and one with a sum of `k` identities and
+    /// commutation matrices, `(I + K) M = M + K M`, is `k` such copies added: `k·mn`, the sum
+    /// itself never formed); `inv` of an `n×n` matrix `2n³`; `det` and `logdet` `⅔n³`;
     /// entry-wise operations, scaling, sums and differences one per entry; `sum` one per entry;
     /// `norm2` two per entry; `tr` one per diagonal entry; a scalar power one; transposes,
     /// `diagm`, `diagv`, `I`, `ones`, numbers and variables are free. Shapes come from
