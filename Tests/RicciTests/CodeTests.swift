@@ -64,6 +64,15 @@ private func module(_ expression: String, _ variables: [String], _ declarations:
         #expect(try module("norm2(W*X + b - Y)^2", ["b"]).contains("W @ X + b[:, None] - Y"))
     }
 
+    /// A product with `diagm(v)` is a broadcast that scales rows or columns, not `np.diag(v)`
+    /// multiplied densely (an n×n matrix formed, n³ operations instead of n²).
+    @Test func diagonalScalingsAreBroadcasts() throws {
+        #expect(try module("diagm(u)*X*w", ["w"]).contains("T1 = u[:, None] * X"))
+        let hessian = try module("sum(log(1 + exp(-y.*(X*w))))", ["w", "w"])
+        #expect(hessian.contains("derivative = X.T * (_sigmoid(y * T1) * _sigmoid(T2) * y ** 2.0) @ X"))
+        #expect(!hessian.contains("np.diag("))
+    }
+
     /// Repeated sub-expressions become temporaries; numerically careful helpers where needed.
     @Test func temporariesAndCarefulForms() throws {
         let logistic = try module("sum(log(1 + exp(-y.*(X*w))))", ["w"])

@@ -118,6 +118,18 @@ struct PythonTranslator {
         case .multiply(let a, let b):
             let (sa, sb) = (shape(a), shape(b))
             if sa.isScalar || sb.isScalar { return binary(a, "*", b, level: 2) }
+            // A product with diagm(v) scales rows (v[:, None] * B, v * b for a vector) or
+            // columns (A * v): a broadcast, where np.diag(v) @ B would form the diagonal matrix
+            // and multiply densely. Not where diagm(v) is a temporary of its own.
+            if case .apply(.diagonalMatrix, let v) = a, !shape(v).isScalar, temporaries[numbering.number(a)] == nil,
+               sb.kind == .matrix || sb.kind == .vector {
+                let scale = sb.kind == .vector ? operand(v) : operand(v) + "[:, None]"
+                return Piece(text: scale + " * " + operand(b, 3), level: 2)
+            }
+            if case .apply(.diagonalMatrix, let v) = b, !shape(v).isScalar, temporaries[numbering.number(b)] == nil,
+               sa.kind == .matrix || sa.kind == .rowVector {
+                return Piece(text: operand(a, 2) + " * " + operand(v, 3), level: 2)
+            }
             // A column times a row is an outer product; everything else is `@` on 1-D and 2-D
             // arrays (a row times a column a dot product).
             if sa.columns.isOne && !sa.rows.isOne && sb.rows.isOne && !sb.columns.isOne {
