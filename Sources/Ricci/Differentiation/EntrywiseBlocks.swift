@@ -127,10 +127,10 @@ extension IndexContext {
         /// form is: `(1 + x²) ⊘ (1 + x²)⁴` then cancels.
         func power(_ x: ExprID, _ exponent: Rational) -> Polynomial {
             let (coefficient, monomial) = table.monomial(x)
-            guard let scale = coefficient.power(exponent), monomial.canBeRaised(to: exponent) else {
+            guard let scale = coefficient.power(exponent), let raised = monomial.raised(to: exponent) else {
                 return [Monomial(powers: [x: exponent]): .one]
             }
-            return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): scale]
+            return [raised: scale]
         }
         func value(_ x: ExprID) -> Polynomial { power(x, .one) }
         func times(_ a: Polynomial?, _ b: Polynomial?) -> Polynomial? {

@@ -52,10 +52,8 @@ extension PrettyPrinter {
         let names = Dictionary(uniqueKeysWithValues: named.enumerated().map {
             ($1, MatrixExpr.variable("T" + String(subscriptDigits[$0 + 1])))
         })
-        let definitions = named.map { node in
-            (name: names[node]!, value: graph.expression(node, names: names, isDefinition: true))
-        }
-        return (graph.expression(graph.root, names: names), definitions)
+        let (root, values) = graph.trees(root: graph.root, definitions: named, names: names)
+        return (root, zip(named, values).map { (name: names[$0]!, value: $1) })
     }
 
     private static let subscriptDigits = Array("₀₁₂₃₄₅₆₇₈₉")
@@ -131,9 +129,9 @@ struct SubexpressionGraph: Sendable {
         return lengths
     }
 
-    /// The tree of `node`, named nodes below it replaced by their names (the node itself too,
-    /// unless it is the definition being written).
-    func expression(_ node: Int, names: [Int: MatrixExpr], isDefinition: Bool = false) -> MatrixExpr {
+    /// The tree of `root` and of each of `definitions`, named nodes below them replaced by
+    /// their names (a definition's own node written out).
+    func trees(root: Int, definitions: [Int], names: [Int: MatrixExpr]) -> (root: MatrixExpr, definitions: [MatrixExpr]) {
         // A subtree without a named node is the tree as it was: only the paths down to named
         // nodes are rebuilt.
         var holdsName = [Bool](repeating: false, count: nodes.count)
@@ -145,7 +143,7 @@ struct SubexpressionGraph: Sendable {
             guard holdsName[node] else { return nodes[node] }
             return nodes[node].replacingChildren(with: children[node].map { rebuilt($0, isDefinition: false) })
         }
-        return rebuilt(node, isDefinition: isDefinition)
+        return (rebuilt(root, isDefinition: false), definitions.map { rebuilt($0, isDefinition: true) })
     }
 }
 

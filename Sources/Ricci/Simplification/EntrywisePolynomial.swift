@@ -23,6 +23,12 @@ struct Monomial: Hashable {
         exponent.isInteger || powers.values.allSatisfy { !($0.isInteger && $0.numerator % 2 == 0) }
     }
 
+    /// The monomial to the power `exponent`, every atom's exponent multiplied, or `nil` where
+    /// ``canBeRaised(to:)`` says that would change its value.
+    func raised(to exponent: Rational) -> Monomial? {
+        canBeRaised(to: exponent) ? Monomial(powers: powers.mapValues { $0 * exponent }) : nil
+    }
+
     func times(_ other: Monomial) -> Monomial {
         var powers = self.powers
         for (atom, exponent) in other.powers {
@@ -100,9 +106,9 @@ extension ExpressionTable {
         if let (a, exponent) = entrywisePowerOperands(id) {
             guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
                 let (monomial, coefficient) = base.first, let power = coefficient.power(exponent),
-                monomial.canBeRaised(to: exponent)
+                let raised = monomial.raised(to: exponent)
             else { return atom }
-            return [Monomial(powers: monomial.powers.mapValues { $0 * exponent }): power]
+            return [raised: power]
         }
         switch self[id] {
         case .ones:
@@ -141,9 +147,7 @@ extension ExpressionTable {
     func monomial(_ id: ExprID) -> (Rational, Monomial) {
         if let (a, exponent) = entrywisePowerOperands(id) {
             let (x, inner) = monomial(a)
-            if let scale = x.power(exponent), inner.canBeRaised(to: exponent) {
-                return (scale, Monomial(powers: inner.powers.mapValues { $0 * exponent }))
-            }
+            if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
             return (.one, Monomial(powers: [id: .one]))
         }
         switch self[id] {
