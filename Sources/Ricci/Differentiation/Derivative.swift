@@ -349,6 +349,9 @@ struct Differentiator {
         var matrixShape = matrixShape
         let simplifier = MatrixSimplifier(table: context.table, recording: context.trace != nil, profile: profile)
         var lifted: [LiftedTerm]?
+        // A Hessian by a matrix is H = Σ own + S + Sᵀ: only one term of each transposed pair is
+        // lifted and simplified (`symmetricHalves`).
+        var liftedHalf: [LiftedTerm] = []
         if !allowsMatrix {
             matrixShape = nil
         } else if let matrixShape {
@@ -356,15 +359,32 @@ struct Differentiator {
         } else if !functionIndices.isEmpty, !variableIndices.isEmpty, functionIndices.count + variableIndices.count <= 4 {
             // A matrix by a matrix (or a vector by a matrix, a matrix by a vector): the vec
             // convention, ∂vec(R)/∂vec(X)ᵀ, where every term has a Kronecker form.
-            lifted = try? context.kroneckerLift(terms, function: functionIndices, variable: variableIndices)
+            var (own, half) = kind == .hessian
+                ? context.symmetricHalves(terms, first: functionIndices, second: variableIndices) : (terms, [])
+            // One pair is written out: `kron(A', B) + kron(A, B')` reads better than
+            // `kron(A', B) + kron(A', B)'`, and costs the same.
+            if half.count == 1 { (own, half) = (terms, []) }
+            lifted = try? context.kroneckerLift(own, function: functionIndices, variable: variableIndices)
+            if !half.isEmpty, lifted != nil {
+                if let halfLifted = try? context.kroneckerLift(half, function: functionIndices, variable: variableIndices) {
+                    liftedHalf = halfLifted
+                } else {
+                    lifted = nil
+                }
+            }
             if lifted != nil { matrixShape = context.vecShape(function: functionIndices, variable: variableIndices) }
         }
         if let lifted, let matrixShape {
             if let trace = context.trace {
-                let raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
+                let raw = context.table.expression(of: (lifted + liftedHalf).map(context.productTerm), shape: matrixShape)
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
-            matrixID = context.table.writtenForm(context.expression(of: lifted, shape: matrixShape, simplifier: simplifier))
+            var simplified = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
+            if !liftedHalf.isEmpty {
+                let half = context.expression(of: liftedHalf, shape: matrixShape, simplifier: simplifier)
+                simplified = context.table.add(simplified, context.table.add(half, context.table.transpose(half)))
+            }
+            matrixID = context.table.writtenForm(simplified)
             matrix = matrixID.map(context.table.expression)
         }
         guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrixID.map(context.table.containsInvalidNumber) ?? false) else {

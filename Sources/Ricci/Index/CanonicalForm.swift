@@ -126,7 +126,8 @@ extension IndexContext {
     }
 
     /// What a factor is, without its indices.
-    private func baseKey(_ factor: Factor) -> UInt64 {
+    /// A hash of what a factor is apart from its indices: its expression and exponent, or a delta.
+    func baseKey(_ factor: Factor) -> UInt64 {
         switch factor {
         case .delta: return mix(0xDE17A, 0)
         case .entry(let id, _, let exponent):
