@@ -49,6 +49,22 @@ private func derivative(_ expression: String, _ variables: [String], _ declarati
         #expect(result.verify().verdict == .passed, "\(expression)")
     }
 
+    /// A Hessian by a matrix whose terms come in more than one transposed pair is written
+    /// `H₀ + S + Sᵀ`: one term of each pair lifted and simplified into `S`.
+    @Test(arguments: [
+        ("tr(X'*A*X*B*X'*X)", ["X:m,n"]),
+        ("sum(pinv(X)*y)", ["X:m,n", "y:m"]),
+    ] as [(String, [String])])
+    func transposedPairsAreLiftedOnce(expression: String, declarations: [String]) throws {
+        let result = try derivative(expression, ["X", "X"], declarations)
+        guard case .add(let rest, .transpose(let half)) = result.matrix else {
+            Issue.record("\(expression): \(result.plain ?? "no matrix form") does not end in Sᵀ")
+            return
+        }
+        if case .add(_, let sum) = rest { #expect(sum == half, "\(expression)") } else { #expect(rest == half) }
+        #expect(result.verify().verdict == .passed, "\(expression)")
+    }
+
     /// The derivative of a complement projector has two terms, `∂P = −(P ∂A A⁺ + (P ∂A
     /// A⁺)ᵀ)` for `P = I − A A⁺` and `∂Q = −(A⁺ ∂A Q + (A⁺ ∂A Q)ᵀ)` for `Q = I − A⁺ A`, in
     /// forward mode (a Jacobian, the second step of a Hessian) where the product rule made

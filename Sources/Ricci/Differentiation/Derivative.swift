@@ -382,7 +382,7 @@ struct Differentiator {
             var simplified = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
             if !liftedHalf.isEmpty {
                 let half = context.expression(of: liftedHalf, shape: matrixShape, simplifier: simplifier)
-                simplified = context.table.add(simplified, context.table.add(half, context.table.transpose(half)))
+                simplified = context.table.add(context.table.add(simplified, half), context.table.transpose(half))
             }
             matrixID = context.table.writtenForm(simplified)
             matrix = matrixID.map(context.table.expression)
