@@ -90,8 +90,9 @@ final class ExpressionTable {
     /// Symmetry, computed when first asked for.
     @exclusivity(unchecked) private var symmetric: [Bool?] = []
     @exclusivity(unchecked) private var ids = NodeIndex()
-    /// Operator counts of nodes already counted by ``operatorCount(_:)``.
-    @exclusivity(unchecked) var operatorCounts: [ExprID: Int] = [:]
+    /// Operator counts of nodes already counted by ``operatorCount(_:)``, −1 for one not yet
+    /// counted (by node, as the other per-node facts: a dictionary's hashing cost more).
+    @exclusivity(unchecked) var operatorCounts: [Int32] = []
     /// The evaluation cost of each node by itself, once computed (see ``flops(of:)``).
     @exclusivity(unchecked) var ownFlopsByNode: [Double?] = []
     /// The expression of each product term already written by ``expression(of:)-(ProductTerm)``.
@@ -153,6 +154,7 @@ final class ExpressionTable {
         symmetric.append(nil)
         dependence.append(nil)
         trees.append(nil)
+        operatorCounts.append(-1)
         return id
     }
 

@@ -203,13 +203,19 @@ final class MatrixSimplifier {
     /// Shrinks: removes at least one term.
     static let mergeLikeTerms = SimplificationRule(name: "merge-like-terms") { _, sum, _ in
         guard sum.count >= 2 else { return nil }
+        // A few terms are compared directly: hashing their scalars and chains costs more.
+        let hashing = sum.count > 8
         var positions: [ProductTerm.Body: Int] = [:]
         var merged: SumForm = []
+        merged.reserveCapacity(sum.count)
         for term in sum {
-            if let at = positions[term.body] {
+            let at = hashing
+                ? positions[term.body]
+                : merged.firstIndex { $0.chain == term.chain && $0.scalars == term.scalars }
+            if let at {
                 merged[at].coefficient += term.coefficient
             } else {
-                positions[term.body] = merged.count
+                if hashing { positions[term.body] = merged.count }
                 merged.append(term)
             }
         }
@@ -300,23 +306,32 @@ final class MatrixSimplifier {
             guard !term.chain.isEmpty else { return nil }
             return fromLeft ? term.chain.first : term.chain.last
         }
-        var counts: [Link: Int] = [:]
+        // The ends met, in order, with how many terms end in each: sums are short, so the
+        // ends are looked up by a scan, not hashed.
         var order: [Link] = []
+        var counts: [Int] = []
+        order.reserveCapacity(sum.count)
+        counts.reserveCapacity(sum.count)
         for term in sum {
             guard let link = end(term) else { continue }
-            if counts[link] == nil { order.append(link) }
-            counts[link, default: 0] += 1
+            if let known = order.firstIndex(of: link) {
+                counts[known] += 1
+            } else {
+                order.append(link)
+                counts.append(1)
+            }
         }
         // A second end counts only where some term ends in that link as written.
-        var alternatives: [Int: (link: Link, inner: ProductTerm)] = [:]
+        var alternatives = [(link: Link, inner: ProductTerm)?](repeating: nil, count: sum.count)
         for (position, term) in sum.enumerated() {
-            guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft), counts[link] != nil else { continue }
+            guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft),
+                  let known = order.firstIndex(of: link) else { continue }
             alternatives[position] = (link, inner)
-            counts[link, default: 0] += 1
+            counts[known] += 1
         }
         // Most shared first; among equals, the one met first.
-        let candidates = order.enumerated().filter { counts[$0.element]! >= 2 }
-            .sorted { (counts[$1.element]!, $0.offset) < (counts[$0.element]!, $1.offset) }.map(\.element)
+        let candidates = order.indices.filter { counts[$0] >= 2 }
+            .sorted { (counts[$1], $0) < (counts[$0], $1) }.map { order[$0] }
         guard !candidates.isEmpty else { return nil }
         var taken = [Bool](repeating: false, count: sum.count)
         var replacement: [Int: ProductTerm] = [:]

@@ -18,15 +18,22 @@ extension MatrixSimplifier {
             return (a, b)
         }
         for side in [0, 1] {
-            var counts: [ExprID: Int] = [:]
+            // The factors met on this side, in order, with their counts (found by a scan: sums
+            // are short).
             var order: [ExprID] = []
+            var counts: [Int] = []
             for term in sum {
                 guard let pair = factors(term) else { continue }
                 let shared = side == 0 ? pair.0 : pair.1
-                if counts[shared] == nil { order.append(shared) }
-                counts[shared, default: 0] += 1
+                if let known = order.firstIndex(of: shared) {
+                    counts[known] += 1
+                } else {
+                    order.append(shared)
+                    counts.append(1)
+                }
             }
-            guard let shared = order.first(where: { counts[$0]! >= 2 }) else { continue }
+            guard let first = counts.firstIndex(where: { $0 >= 2 }) else { continue }
+            let shared = order[first]
             let (group, rest, position) = partition(sum) { term in
                 factors(term).map { (side == 0 ? $0.0 : $0.1) == shared } ?? false
             }

@@ -154,13 +154,14 @@ extension ExpressionTable {
     /// they are written, as a printed result shows them), remembered per node so that a deep
     /// shared result is counted in time proportional to its distinct nodes.
     func operatorCount(_ id: ExprID) -> Int {
-        if let known = operatorCounts[id] { return known }
+        let known = operatorCounts[Int(id.raw)]
+        if known >= 0 { return Int(known) }
         let count: Int
         switch self[id] {
         case .number, .variable: count = 0
         case let node: count = 1 + node.children.reduce(0) { $0 + operatorCount($1) }
         }
-        operatorCounts[id] = count
+        operatorCounts[Int(id.raw)] = Int32(clamping: count)
         return count
     }
 }
