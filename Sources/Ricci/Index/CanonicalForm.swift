@@ -22,6 +22,7 @@ extension IndexContext {
         // Indices are numbered locally by first appearance, the free ones first; every
         // factor carries at most two, so its slots are two positions (−1 when absent).
         var locals = free
+        locals.reserveCapacity(free.count + 2 * factors.count)
         var firstSlot = [Int](repeating: -1, count: factors.count)
         var secondSlot = [Int](repeating: -1, count: factors.count)
         func position(of index: Index) -> Int {
@@ -42,6 +43,7 @@ extension IndexContext {
         if locals.count > free.count {
             var next = color
             var signature: [UInt64] = []
+            signature.reserveCapacity(2 * factors.count)
             for _ in 0..<3 {
                 for index in free.count..<locals.count {
                     signature.removeAll(keepingCapacity: true)
@@ -75,16 +77,21 @@ extension IndexContext {
             let (first, second) = colours(number)
             return (bases[number], first, second, number)
         }
-        let order = keys.sorted { $0 < $1 }.map(\.3)
+        var order = Array(factors.indices)
+        order.sort { keys[$0] < keys[$1] }
         var renamed = [Int32?](repeating: nil, count: locals.count)
         var summedCount: Int32 = 0
+        func name(_ slot: Int) {
+            guard slot >= free.count, renamed[slot] == nil else { return }
+            summedCount += 1
+            renamed[slot] = -summedCount
+        }
         for number in order {
-            var slots = [firstSlot[number], secondSlot[number]].filter { $0 >= 0 }
-            if symmetric[number] && slots.count == 2 && color[slots[1]] < color[slots[0]] { slots.swapAt(0, 1) }
-            for slot in slots where slot >= free.count && renamed[slot] == nil {
-                summedCount += 1
-                renamed[slot] = -summedCount
-            }
+            var (first, second) = (firstSlot[number], secondSlot[number])
+            if first < 0 { (first, second) = (second, -1) }
+            if symmetric[number] && first >= 0 && second >= 0 && color[second] < color[first] { swap(&first, &second) }
+            if first >= 0 { name(first) }
+            if second >= 0 { name(second) }
         }
         func rename(_ index: Index) -> Index {
             guard let position = locals.firstIndex(of: index), let id = renamed[position] else { return index }
