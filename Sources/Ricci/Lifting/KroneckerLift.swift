@@ -44,21 +44,26 @@ extension IndexContext {
         let (i, j) = (function.first, function.count > 1 ? function[1] : nil)
         let (p, q) = (variable.first, variable.count > 1 ? variable[1] : nil)
         let groups = Self.connectedGroups(term.factors)
-        let free = Set([i, j, p, q].compactMap { $0 })
+        // The free indices a group holds, as a set of bits (i, j, p, q: 1, 2, 4, 8): at most
+        // four, so sets of them are masks, not hashed sets.
+        func bit(_ index: Index?) -> UInt8 {
+            guard let index else { return 0 }
+            return index == i ? 1 : index == j ? 2 : index == p ? 4 : index == q ? 8 : 0
+        }
         var scalarFactors: [Factor] = []
-        var sided: [(factors: [Factor], free: Set<Index>)] = []
+        var sided: [(factors: [Factor], free: UInt8)] = []
         for group in groups {
-            let held = Set(group.flatMap(\.indices)).intersection(free)
-            if held.isEmpty { scalarFactors += group } else { sided.append((group, held)) }
+            let held = group.reduce(UInt8(0)) { mask, factor in factor.indices.reduce(mask) { $0 | bit($1) } }
+            if held == 0 { scalarFactors += group } else { sided.append((group, held)) }
         }
         var result = try lift(Term(term.coefficient, scalarFactors), free: [], shape: .scalar)
 
         /// The factors of the groups whose free indices lie in `side`, if every group's do in
         /// one of the two sides.
-        func split(_ first: Set<Index>, _ second: Set<Index>) -> ([Factor], [Factor])? {
+        func split(_ first: UInt8, _ second: UInt8) -> ([Factor], [Factor])? {
             var (a, b): ([Factor], [Factor]) = ([], [])
             for group in sided {
-                if group.free.isSubset(of: first) { a += group.factors } else if group.free.isSubset(of: second) {
+                if group.free & ~first == 0 { a += group.factors } else if group.free & ~second == 0 {
                     b += group.factors
                 } else {
                     return nil
@@ -80,15 +85,15 @@ extension IndexContext {
         }
 
         let matrixForm: ExprID
-        if let (outer, inner) = split(Set([j, q].compactMap { $0 }), Set([i, p].compactMap { $0 })) {
+        if let (outer, inner) = split(bit(j) | bit(q), bit(i) | bit(p)) {
             matrixForm = table.kron(try matrix(outer, j, q), try matrix(inner, i, p))
         } else if let p, q != nil || j != nil,
-                  let (outer, inner) = split(Set([j, p].compactMap { $0 }), Set([i, q].compactMap { $0 }))
+                  let (outer, inner) = split(bit(j) | bit(p), bit(i) | bit(q))
         {
             let product = table.kron(try matrix(outer, j, p), try matrix(inner, i, q))
             // Columns (p,q) to (q,p); a vector variable has nothing to exchange.
             matrixForm = q.map { table.multiply(product, table.intern(.commutation(range(of: p), range(of: $0)))) } ?? product
-        } else if let (left, right) = split(Set([i, j].compactMap { $0 }), Set([p, q].compactMap { $0 })) {
+        } else if let (left, right) = split(bit(i) | bit(j), bit(p) | bit(q)) {
             let f = table.apply(.vec, try matrix(left, i, j))
             let g = table.apply(.vec, try matrix(right, p, q))
             matrixForm = table.multiply(f, table.transpose(g))
@@ -248,25 +253,24 @@ extension IndexContext {
             }
             return x
         }
-        var owner: [Index: Int] = [:]
+        // A term has a few factors of at most two indices each: the first owner of an index
+        // is found by a scan, not a hashed lookup.
+        var owners: [(index: Index, position: Int)] = []
+        owners.reserveCapacity(2 * factors.count)
         for (position, factor) in factors.enumerated() {
             for index in factor.indices where links(index) {
-                if let other = owner[index] {
-                    let (x, y) = (root(position), root(other))
+                if let other = owners.first(where: { $0.index == index }) {
+                    let (x, y) = (root(position), root(other.position))
                     if x != y { parent[max(x, y)] = min(x, y) }
                 } else {
-                    owner[index] = position
+                    owners.append((index, position))
                 }
             }
         }
-        var groups: [Int: [Int]] = [:]
-        var order: [Int] = []
-        for position in factors.indices {
-            let group = root(position)
-            if groups[group] == nil { order.append(group) }
-            groups[group, default: []].append(position)
-        }
-        return order.map { groups[$0]! }
+        // A group's root is its first position, so groups come in the order of their first factors.
+        var groups = [[Int]](repeating: [], count: factors.count)
+        for position in factors.indices { groups[root(position)].append(position) }
+        return groups.filter { !$0.isEmpty }
     }
 
     /// The factors in groups joined by shared indices (a factor with no index is a group of
