@@ -128,7 +128,7 @@ extension IndexContext {
         func power(_ x: ExprID, _ exponent: Rational) -> Polynomial {
             let (coefficient, monomial) = table.monomial(x)
             guard let scale = coefficient.power(exponent), let raised = monomial.raised(to: exponent) else {
-                return [Monomial(powers: [x: exponent]): .one]
+                return [Monomial(x, exponent): .one]
             }
             return [raised: scale]
         }

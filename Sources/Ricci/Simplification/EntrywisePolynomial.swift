@@ -3,16 +3,30 @@
 /// A product of atoms under the entry-wise product, each to a rational power: `s ⊙ y⁻¹`.
 /// The empty monomial is `ones`.
 struct Monomial: Hashable {
-    /// Atoms and exponents, sorted by atom.
-    var powers: [ExprID: Rational]
+    /// An atom and its exponent (never zero).
+    struct Power: Hashable {
+        let atom: ExprID
+        let exponent: Rational
+    }
 
-    static let one = Monomial(powers: [:])
+    /// The atoms with their exponents, sorted by atom. (A monomial has a few atoms: a sorted
+    /// array is cheaper to build, merge and hash than a dictionary.)
+    private(set) var powers: [Power]
+
+    private init(sorted powers: [Power]) { self.powers = powers }
+
+    /// `atom^exponent`.
+    init(_ atom: ExprID, _ exponent: Rational = .one) {
+        powers = exponent.isZero ? [] : [Power(atom: atom, exponent: exponent)]
+    }
+
+    static let one = Monomial(sorted: [])
 
     /// A total order: by the sorted atoms, then by their exponents in that order.
     func precedes(_ other: Monomial) -> Bool {
-        let (atoms, otherAtoms) = (powers.keys.sorted(), other.powers.keys.sorted())
+        let (atoms, otherAtoms) = (powers.map(\.atom), other.powers.map(\.atom))
         if atoms != otherAtoms { return atoms.lexicographicallyPrecedes(otherAtoms) }
-        return atoms.map { powers[$0]! }.lexicographicallyPrecedes(atoms.map { other.powers[$0]! })
+        return powers.map(\.exponent).lexicographicallyPrecedes(other.powers.map(\.exponent))
     }
 
     /// True when `(Π xᵢ^pᵢ)^c = Π xᵢ^(pᵢ c)` wherever the left side is defined: always for an
@@ -20,22 +34,47 @@ struct Monomial: Hashable {
     /// `(x²)^½ = |x|`, not `x` (an odd or fractional power of a negative `x` is undefined
     /// under a fractional `c` anyway).
     func canBeRaised(to exponent: Rational) -> Bool {
-        exponent.isInteger || powers.values.allSatisfy { !($0.isInteger && $0.numerator % 2 == 0) }
+        exponent.isInteger || powers.allSatisfy { !($0.exponent.isInteger && $0.exponent.numerator % 2 == 0) }
     }
 
     /// The monomial to the power `exponent`, every atom's exponent multiplied, or `nil` where
     /// ``canBeRaised(to:)`` says that would change its value.
     func raised(to exponent: Rational) -> Monomial? {
-        canBeRaised(to: exponent) ? Monomial(powers: powers.mapValues { $0 * exponent }) : nil
+        guard canBeRaised(to: exponent) else { return nil }
+        return Monomial(sorted: powers.compactMap { power in
+            let raised = power.exponent * exponent
+            return raised.isZero ? nil : Power(atom: power.atom, exponent: raised)
+        })
     }
 
+    /// `1 ⊘ m`: every exponent negated.
+    var reciprocal: Monomial {
+        Monomial(sorted: powers.map { Power(atom: $0.atom, exponent: -$0.exponent) })
+    }
+
+    /// `m ⊙ other`: the exponents of equal atoms added (an atom whose exponents cancel is
+    /// dropped), by a merge of the two sorted lists.
     func times(_ other: Monomial) -> Monomial {
-        var powers = self.powers
-        for (atom, exponent) in other.powers {
-            let total = (powers[atom] ?? .zero) + exponent
-            powers[atom] = total.isZero ? nil : total
+        if other.powers.isEmpty { return self }
+        if powers.isEmpty { return other }
+        var merged: [Power] = []
+        merged.reserveCapacity(powers.count + other.powers.count)
+        var (left, right) = (0, 0)
+        while left < powers.count || right < other.powers.count {
+            if right == other.powers.count || (left < powers.count && powers[left].atom < other.powers[right].atom) {
+                merged.append(powers[left])
+                left += 1
+            } else if left == powers.count || other.powers[right].atom < powers[left].atom {
+                merged.append(other.powers[right])
+                right += 1
+            } else {
+                let total = powers[left].exponent + other.powers[right].exponent
+                if !total.isZero { merged.append(Power(atom: powers[left].atom, exponent: total)) }
+                left += 1
+                right += 1
+            }
         }
-        return Monomial(powers: powers)
+        return Monomial(sorted: merged)
     }
 }
 
@@ -102,7 +141,7 @@ extension ExpressionTable {
             polynomialSum(a, b, sign: sign, limit: limit)
         }
         func multiplied(_ a: Polynomial, _ b: Polynomial) -> Polynomial? { polynomialProduct(a, b, limit: limit) }
-        let atom: Polynomial = [Monomial(powers: [id: .one]): .one]
+        let atom: Polynomial = [Monomial(id): .one]
         if let (a, exponent) = entrywisePowerOperands(id) {
             guard let base = entrywisePolynomial(a, limit: limit), base.count == 1,
                 let (monomial, coefficient) = base.first, let power = coefficient.power(exponent),
@@ -126,7 +165,7 @@ extension ExpressionTable {
             guard let left = entrywisePolynomial(a, limit: limit), let right = entrywisePolynomial(b, limit: limit),
                 right.count == 1, let (monomial, coefficient) = right.first, !coefficient.isZero
             else { return atom }
-            let inverse = Monomial(powers: monomial.powers.mapValues { -$0 })
+            let inverse = monomial.reciprocal
             return multiplied(left, [inverse: coefficient.reciprocal])
         case .multiply(let a, let b):
             if let value = numberValue(a) { return entrywisePolynomial(b, limit: limit)?.mapValues { $0 * value } }
@@ -148,7 +187,7 @@ extension ExpressionTable {
         if let (a, exponent) = entrywisePowerOperands(id) {
             let (x, inner) = monomial(a)
             if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
-            return (.one, Monomial(powers: [id: .one]))
+            return (.one, Monomial(id))
         }
         switch self[id] {
         case .number(let value) where shape(id).isScalar:
@@ -166,7 +205,7 @@ extension ExpressionTable {
             let (x, left) = monomial(a)
             let (y, right) = monomial(b)
             guard !y.isZero else { break }
-            return (x / y, left.times(Monomial(powers: right.powers.mapValues { -$0 })))
+            return (x / y, left.times(right.reciprocal))
         case .multiply(let a, let b):
             if let value = numberValue(a) {
                 let (x, inner) = monomial(b)
@@ -179,7 +218,7 @@ extension ExpressionTable {
         default:
             break
         }
-        return (.one, Monomial(powers: [id: .one]))
+        return (.one, Monomial(id))
     }
 
     /// The base and exponent of an entry-wise power `a.^c`, with `sqrt(a)` read as `a.^(1/2)`
@@ -196,13 +235,12 @@ extension ExpressionTable {
     /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
     /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial.
     func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
-        let atoms = monomial.powers.keys.sorted()
         // A half power is the square root it was read from.
         func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
             exponent == .half ? apply(.elementwise(.sqrt), atom) : elementwisePower(atom, exponent)
         }
-        let numerator = atoms.filter { !monomial.powers[$0]!.isNegative }.map { raised($0, monomial.powers[$0]!) }
-        let denominator = atoms.filter { monomial.powers[$0]!.isNegative }.map { raised($0, -monomial.powers[$0]!) }
+        let numerator = monomial.powers.filter { !$0.exponent.isNegative }.map { raised($0.atom, $0.exponent) }
+        let denominator = monomial.powers.filter { $0.exponent.isNegative }.map { raised($0.atom, -$0.exponent) }
         // `1 ⊘ d` broadcasts its 1 as a person writes it; a monomial without atoms is `ones`.
         var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) }
             ?? (denominator.isEmpty ? ones(shape) : number(.one))
