@@ -134,10 +134,15 @@ extension IndexContext {
     private func diagonalCluster(_ factors: [Factor], function: [Index], variable: [Index]) throws
         -> (scaling: ExprID, rest: [Factor], onFunction: Bool)?
     {
-        let free = Set(function + variable)
+        // At most four free indices: the ones a cluster holds are a mask of their positions.
+        let free = function + variable
+        func mask<Indices: Sequence<Index>>(of indices: Indices) -> UInt8 {
+            indices.reduce(UInt8(0)) { mask, index in free.firstIndex(of: index).map { mask | (1 << $0) } ?? mask }
+        }
+        let sides = [(function, true, mask(of: function)), (variable, false, mask(of: variable))]
         for cluster in Self.clusters(factors, linkedBy: { !free.contains($0) }) {
-            let held = Set(cluster.flatMap { factors[$0].indices }).intersection(free)
-            for (side, onFunction) in [(function, true), (variable, false)] where side.count == 2 && held == Set(side) {
+            let held = cluster.reduce(UInt8(0)) { $0 | mask(of: factors[$1].indices) }
+            for (side, onFunction, sideMask) in sides where side.count == 2 && held == sideMask {
                 let members = cluster.map { factors[$0] }
                 let shape = Shape(range(of: side[0]), range(of: side[1]))
                 guard let lifted = try? lift(Term(.one, members), free: side, shape: shape), lifted.scalars.isEmpty,
@@ -157,7 +162,8 @@ extension IndexContext {
     /// (`L`, from the function to `E`). `L` is lifted as `∂vec(R)/∂vec(E)ᵀ` and `M` as
     /// `∂vec(E)/∂vec(X)ᵀ`, in turn (`d(Aᵀ exp(A X)) = kron(I, Aᵀ) diagm(vec(exp(A X))) kron(I, A)`).
     private func middleCut(_ factors: [Factor], function: [Index], variable: [Index]) throws -> LiftedTerm? {
-        let free = Set(function + variable)
+        // A few indices each: arrays, scanned, not hashed sets.
+        let free = function + variable
         for (position, factor) in factors.enumerated() {
             guard case .entry(let id, let indices, let exponent) = factor, indices.count == 2, indices[0] != indices[1]
             else { continue }
@@ -168,15 +174,17 @@ extension IndexContext {
             var left: [Factor] = []
             var right: [Factor] = []
             let others = factors.indices.filter { $0 != position }
-            let cut = Set([a, b])
+            let cut = [a, b]
             var usable = true
             for cluster in Self.clusters(others.map { factors[$0] }, linkedBy: { !free.contains($0) && !cut.contains($0) }) {
                 let members = cluster.map { factors[others[$0]] }
-                let held = Set(members.flatMap(\.indices))
-                if !held.isDisjoint(with: variable) {
+                func holds(_ belongs: (Index) -> Bool) -> Bool {
+                    members.contains { $0.indices.contains(where: belongs) }
+                }
+                if holds({ variable.contains($0) }) {
                     // The variable's side: E's indices become their right copies; a function
                     // index other than E's would join the two sides elsewhere.
-                    if !held.subtracting(cut).isDisjoint(with: function) {
+                    if holds({ function.contains($0) && !cut.contains($0) }) {
                         usable = false
                         break
                     }
