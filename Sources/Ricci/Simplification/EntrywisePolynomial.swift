@@ -11,14 +11,29 @@ struct Monomial: Hashable {
 
     /// The atoms with their exponents, sorted by atom. (A monomial has a few atoms: a sorted
     /// array is cheaper to build, merge and hash than a dictionary.)
-    private(set) var powers: [Power]
+    let powers: [Power]
+    /// A digest of `powers`, what the monomial hashes: polynomials are dictionaries keyed by
+    /// monomials, and feeding every atom and exponent to the hasher at each lookup cost more
+    /// than the rest of an entry-wise derivative.
+    private let digest: UInt64
 
-    private init(sorted powers: [Power]) { self.powers = powers }
+    private init(sorted powers: [Power]) {
+        self.powers = powers
+        digest = powers.reduce(0x6D6F_6E6F) { digest, power in
+            mix(mix(mix(digest, UInt64(UInt32(bitPattern: power.atom.raw))),
+                    UInt64(bitPattern: Int64(power.exponent.numerator))),
+                UInt64(bitPattern: Int64(power.exponent.denominator)))
+        }
+    }
 
     /// `atom^exponent`.
     init(_ atom: ExprID, _ exponent: Rational = .one) {
-        powers = exponent.isZero ? [] : [Power(atom: atom, exponent: exponent)]
+        self.init(sorted: exponent.isZero ? [] : [Power(atom: atom, exponent: exponent)])
     }
+
+    static func == (a: Monomial, b: Monomial) -> Bool { a.digest == b.digest && a.powers == b.powers }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
     static let one = Monomial(sorted: [])
 
