@@ -93,6 +93,10 @@ final class ExpressionTable {
     /// Operator counts of nodes already counted by ``operatorCount(_:)``, −1 for one not yet
     /// counted (by node, as the other per-node facts: a dictionary's hashing cost more).
     @exclusivity(unchecked) var operatorCounts: [Int32] = []
+    /// Entry-wise polynomials already worked out by ``entrywisePolynomial(_:limit:)``, with the
+    /// limit they were worked out under (`nil` for a node not yet expanded); grown to the
+    /// table's size when asked, since most derivations never expand one.
+    @exclusivity(unchecked) var entrywisePolynomials: [(limit: Int, polynomial: Polynomial?)?] = []
     /// The evaluation cost of each node by itself, once computed (see ``flops(of:)``).
     @exclusivity(unchecked) var ownFlopsByNode: [Double?] = []
     /// The expression of each product term already written by ``expression(of:)-(ProductTerm)``.

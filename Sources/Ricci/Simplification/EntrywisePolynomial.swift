@@ -152,6 +152,17 @@ extension ExpressionTable {
     /// when it has more than `limit` monomials. Sums, negations, entry-wise products, entry-wise
     /// division by an atom and numeric scaling are opened; `ones` is 1; anything else is an atom.
     func entrywisePolynomial(_ id: ExprID, limit: Int) -> Polynomial? {
+        // The simplifier asks for the same nodes at every trial of every nested sum.
+        if entrywisePolynomials.count < nodes.count {
+            entrywisePolynomials += repeatElement(nil, count: nodes.count - entrywisePolynomials.count)
+        }
+        if let known = entrywisePolynomials[Int(id.raw)], known.limit == limit { return known.polynomial }
+        let polynomial = expandedEntrywisePolynomial(id, limit: limit)
+        entrywisePolynomials[Int(id.raw)] = (limit, polynomial)
+        return polynomial
+    }
+
+    private func expandedEntrywisePolynomial(_ id: ExprID, limit: Int) -> Polynomial? {
         func combine(_ a: Polynomial, _ b: Polynomial, sign: Rational) -> Polynomial? {
             polynomialSum(a, b, sign: sign, limit: limit)
         }
