@@ -25,20 +25,36 @@ extension IndexContext {
         var result: [Term] = []
         // A few terms are compared directly; hashing arrays of factors costs more than that.
         let hashing = terms.count > Self.longestLinearMerge
-        var positions: [[Factor]: Int] = [:]
+        // Many terms are looked up by a digest of their factors (feeding every factor to
+        // Swift's hasher cost more than the canonical forms), checked for equality; terms
+        // whose digests collide are found by a scan.
+        var positions: [UInt64: Int] = [:]
         for term in terms {
             guard let contracted = prepared(term) else { continue }
             let canonicalTerm = canonical(contracted, free: free)
-            let position = hashing
-                ? positions[canonicalTerm.factors]
-                : result.firstIndex { $0.factors == canonicalTerm.factors }
+            var position: Int?
+            var digest: UInt64 = 0
+            if hashing {
+                digest = canonicalTerm.factors.reduce(0x7E27) { mix($0, baseKey($1) ^ indexDigest($1)) }
+                if let known = positions[digest] {
+                    position = result[known].factors == canonicalTerm.factors
+                        ? known : result.firstIndex { $0.factors == canonicalTerm.factors }
+                }
+            } else {
+                position = result.firstIndex { $0.factors == canonicalTerm.factors }
+            }
             if let position {
                 result[position].coefficient += canonicalTerm.coefficient
             } else {
-                if hashing { positions[canonicalTerm.factors] = result.count }
+                if hashing, positions[digest] == nil { positions[digest] = result.count }
                 result.append(canonicalTerm)
             }
         }
         return result.filter { !$0.coefficient.isZero }
+    }
+
+    /// A digest of a factor's indices (with `baseKey`, of the whole factor).
+    private func indexDigest(_ factor: Factor) -> UInt64 {
+        factor.indices.reduce(0x1D) { mix($0, UInt64(UInt32(bitPattern: $1.id))) }
     }
 }
