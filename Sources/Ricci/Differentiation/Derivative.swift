@@ -376,7 +376,11 @@ struct Differentiator {
         }
         if let lifted, let matrixShape {
             if let trace = context.trace {
-                let raw = context.table.expression(of: (lifted + liftedHalf).map(context.productTerm), shape: matrixShape)
+                var raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
+                if !liftedHalf.isEmpty {
+                    let half = context.table.expression(of: liftedHalf.map(context.productTerm), shape: matrixShape)
+                    raw = context.table.add(context.table.add(raw, half), context.table.transpose(half))
+                }
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
             var simplified = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
