@@ -25,15 +25,17 @@ extension IndexContext {
         locals.reserveCapacity(free.count + 2 * factors.count)
         var firstSlot = [Int](repeating: -1, count: factors.count)
         var secondSlot = [Int](repeating: -1, count: factors.count)
-        func position(of index: Index) -> Int {
-            if let found = locals.firstIndex(of: index) { return found }
-            locals.append(index)
-            return locals.count - 1
-        }
+        // (Loops, not local functions: a local function that captures a mutable variable
+        // boxes it and checks every access to it at run time.)
         for (number, factor) in factors.enumerated() {
-            let indices = factor.indices
-            if indices.count > 0 { firstSlot[number] = position(of: indices[0]) }
-            if indices.count > 1 { secondSlot[number] = position(of: indices[1]) }
+            for (slot, index) in factor.indices.enumerated() {
+                var position = locals.firstIndex(of: index) ?? -1
+                if position < 0 {
+                    position = locals.count
+                    locals.append(index)
+                }
+                if slot == 0 { firstSlot[number] = position } else { secondSlot[number] = position }
+            }
         }
         let bases = factors.map(baseKey)
         let symmetric = factors.map(isUnordered)
@@ -68,9 +70,10 @@ extension IndexContext {
 
         // Sort factors by their structure and their indices' colours (computed once each),
         // then name summed indices in order of first appearance.
+        let (colors, firsts, seconds) = (color, firstSlot, secondSlot)
         func colours(_ number: Int) -> (UInt64, UInt64) {
-            let first = firstSlot[number] >= 0 ? color[firstSlot[number]] : 0
-            let second = secondSlot[number] >= 0 ? color[secondSlot[number]] : 0
+            let first = firsts[number] >= 0 ? colors[firsts[number]] : 0
+            let second = seconds[number] >= 0 ? colors[seconds[number]] : 0
             return symmetric[number] && second < first ? (second, first) : (first, second)
         }
         let keys = factors.indices.map { number -> (UInt64, UInt64, UInt64, Int) in
@@ -81,20 +84,18 @@ extension IndexContext {
         order.sort { keys[$0] < keys[$1] }
         var renamed = [Int32?](repeating: nil, count: locals.count)
         var summedCount: Int32 = 0
-        func name(_ slot: Int) {
-            guard slot >= free.count, renamed[slot] == nil else { return }
-            summedCount += 1
-            renamed[slot] = -summedCount
-        }
         for number in order {
             var (first, second) = (firstSlot[number], secondSlot[number])
             if first < 0 { (first, second) = (second, -1) }
             if symmetric[number] && first >= 0 && second >= 0 && color[second] < color[first] { swap(&first, &second) }
-            if first >= 0 { name(first) }
-            if second >= 0 { name(second) }
+            for slot in [first, second] where slot >= free.count && renamed[slot] == nil {
+                summedCount += 1
+                renamed[slot] = -summedCount
+            }
         }
+        let (numbered, names) = (locals, renamed)
         func rename(_ index: Index) -> Index {
-            guard let position = locals.firstIndex(of: index), let id = renamed[position] else { return index }
+            guard let position = numbered.firstIndex(of: index), let id = names[position] else { return index }
             return Index(id: id, rangeNumber: index.rangeNumber)
         }
         var result = factors.enumerated().map { number, factor -> Factor in
