@@ -61,13 +61,16 @@ extension IndexContext {
     /// Applies one rule of ``penroseContracted(_:isFree:)`` to `factors`.
     private func penroseStep(_ factors: inout [Factor], isFree: (Index) -> Bool) -> PenroseStepOutcome {
         // The matrices of the families present: of a pseudo-inverse's entry or a complement's.
-        let arguments = Set(factors.compactMap { factor -> ExprID? in
+        let arguments = factors.compactMap { factor -> ExprID? in
             guard case .entry(let id, _, let exponent) = factor, exponent.isOne else { return nil }
             if case .apply(.pseudoInverse, let argument) = table[id] { return argument }
             return table.projectorComplement(id)?.matrix
-        })
-        var letters: [Int: PenroseLetter] = [:]
-        var complements: [Int: (matrix: ExprID, side: PenroseSide)] = [:]
+        }
+        guard !arguments.isEmpty else { return .unchanged }
+        // By position in the term (a term has a few factors): looked up without hashing, and
+        // met in the term's order, so that the rule applied first is the same in every run.
+        var letters = [PenroseLetter?](repeating: nil, count: factors.count)
+        var complements = [(matrix: ExprID, side: PenroseSide)?](repeating: nil, count: factors.count)
         for (position, factor) in factors.enumerated() {
             guard case .entry(let id, let indices, let exponent) = factor, exponent.isOne else { continue }
             if let letter = penroseLetter(id, indices, arguments: arguments) {
@@ -98,7 +101,8 @@ extension IndexContext {
         }
 
         // penrose-annihilate (a letter met by a complement) and projector-square.
-        for (position, complement) in complements {
+        for (position, complement) in complements.enumerated() {
+            guard let complement else { continue }
             for index in factors[position].indices {
                 guard let other = partner(of: position, through: index) else { continue }
                 if let letter = letters[other], letter.matrix == complement.matrix,
@@ -115,8 +119,10 @@ extension IndexContext {
             }
         }
 
-        for (first, letter) in letters where !letter.isPseudoInverse {
-            for (second, pseudoInverse) in letters where pseudoInverse.isPseudoInverse && pseudoInverse.matrix == letter.matrix {
+        for (first, letter) in letters.enumerated() {
+            guard let letter, !letter.isPseudoInverse else { continue }
+            for (second, pseudoInverse) in letters.enumerated() {
+                guard let pseudoInverse, pseudoInverse.isPseudoInverse, pseudoInverse.matrix == letter.matrix else { continue }
                 // The projector A A⁺ joins them by the columns and acts on the rows; A⁺ A the other way.
                 for (inner, outer) in [(PenroseSide.columns, PenroseSide.rows), (.rows, .columns)] {
                     // penrose-vector: a⁺ a over the one index both carry.
@@ -154,7 +160,7 @@ extension IndexContext {
 
     /// The factor `id[indices]` as a letter of the family of a matrix in `arguments` (the
     /// matrices whose pseudo-inverse or complement projector the term holds), or `nil`.
-    private func penroseLetter(_ id: ExprID, _ indices: IndexList, arguments: Set<ExprID>) -> PenroseLetter? {
+    private func penroseLetter(_ id: ExprID, _ indices: IndexList, arguments: [ExprID]) -> PenroseLetter? {
         let matrix: ExprID
         let isPseudoInverse: Bool
         if case .apply(.pseudoInverse, let argument) = table[id] {
