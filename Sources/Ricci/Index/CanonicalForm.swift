@@ -133,7 +133,6 @@ extension IndexContext {
         }
     }
 
-    /// What a factor is, without its indices.
     /// A hash of what a factor is apart from its indices: its expression and exponent, or a delta.
     func baseKey(_ factor: Factor) -> UInt64 {
         switch factor {
