@@ -375,20 +375,18 @@ struct Differentiator {
             if lifted != nil { matrixShape = context.vecShape(function: functionIndices, variable: variableIndices) }
         }
         if let lifted, let matrixShape {
+            /// `own + half + halfᵀ`, each part written by `write` (just `own` without a half).
+            func whole(_ write: ([LiftedTerm]) -> ExprID) -> ExprID {
+                let own = write(lifted)
+                guard !liftedHalf.isEmpty else { return own }
+                let half = write(liftedHalf)
+                return context.table.add(context.table.add(own, half), context.table.transpose(half))
+            }
             if let trace = context.trace {
-                var raw = context.table.expression(of: lifted.map(context.productTerm), shape: matrixShape)
-                if !liftedHalf.isEmpty {
-                    let half = context.table.expression(of: liftedHalf.map(context.productTerm), shape: matrixShape)
-                    raw = context.table.add(context.table.add(raw, half), context.table.transpose(half))
-                }
+                let raw = whole { context.table.expression(of: $0.map(context.productTerm), shape: matrixShape) }
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
-            var simplified = context.expression(of: lifted, shape: matrixShape, simplifier: simplifier)
-            if !liftedHalf.isEmpty {
-                let half = context.expression(of: liftedHalf, shape: matrixShape, simplifier: simplifier)
-                simplified = context.table.add(context.table.add(simplified, half), context.table.transpose(half))
-            }
-            matrixID = context.table.writtenForm(simplified)
+            matrixID = context.table.writtenForm(whole { context.expression(of: $0, shape: matrixShape, simplifier: simplifier) })
             matrix = matrixID.map(context.table.expression)
         }
         guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrixID.map(context.table.containsInvalidNumber) ?? false) else {

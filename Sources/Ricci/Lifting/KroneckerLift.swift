@@ -44,16 +44,12 @@ extension IndexContext {
         let (i, j) = (function.first, function.count > 1 ? function[1] : nil)
         let (p, q) = (variable.first, variable.count > 1 ? variable[1] : nil)
         let groups = Self.connectedGroups(term.factors)
-        // The free indices a group holds, as a set of bits (i, j, p, q: 1, 2, 4, 8): at most
-        // four, so sets of them are masks, not hashed sets.
-        func bit(_ index: Index?) -> UInt8 {
-            guard let index else { return 0 }
-            return index == i ? 1 : index == j ? 2 : index == p ? 4 : index == q ? 8 : 0
-        }
+        let free = function + variable
+        func bit(_ index: Index?) -> UInt8 { index.map { Self.mask(of: [$0], among: free) } ?? 0 }
         var scalarFactors: [Factor] = []
         var sided: [(factors: [Factor], free: UInt8)] = []
         for group in groups {
-            let held = group.reduce(UInt8(0)) { mask, factor in factor.indices.reduce(mask) { $0 | bit($1) } }
+            let held = group.reduce(UInt8(0)) { $0 | Self.mask(of: $1.indices, among: free) }
             if held == 0 { scalarFactors += group } else { sided.append((group, held)) }
         }
         var result = try lift(Term(term.coefficient, scalarFactors), free: [], shape: .scalar)
@@ -134,14 +130,10 @@ extension IndexContext {
     private func diagonalCluster(_ factors: [Factor], function: [Index], variable: [Index]) throws
         -> (scaling: ExprID, rest: [Factor], onFunction: Bool)?
     {
-        // At most four free indices: the ones a cluster holds are a mask of their positions.
         let free = function + variable
-        func mask<Indices: Sequence<Index>>(of indices: Indices) -> UInt8 {
-            indices.reduce(UInt8(0)) { mask, index in free.firstIndex(of: index).map { mask | (1 << $0) } ?? mask }
-        }
-        let sides = [(function, true, mask(of: function)), (variable, false, mask(of: variable))]
+        let sides = [(function, true, Self.mask(of: function, among: free)), (variable, false, Self.mask(of: variable, among: free))]
         for cluster in Self.clusters(factors, linkedBy: { !free.contains($0) }) {
-            let held = cluster.reduce(UInt8(0)) { $0 | mask(of: factors[$1].indices) }
+            let held = cluster.reduce(UInt8(0)) { $0 | Self.mask(of: factors[$1].indices, among: free) }
             for (side, onFunction, sideMask) in sides where side.count == 2 && held == sideMask {
                 let members = cluster.map { factors[$0] }
                 let shape = Shape(range(of: side[0]), range(of: side[1]))
@@ -248,6 +240,12 @@ extension IndexContext {
             return (rest, onFunction, range(of: first))
         }
         return nil
+    }
+
+    /// The free indices among `indices`, as bits of their positions in `free` (a function's
+    /// and a variable's indices, at most four): sets of them are masks, not hashed sets.
+    static func mask<Indices: Sequence<Index>>(of indices: Indices, among free: [Index]) -> UInt8 {
+        indices.reduce(UInt8(0)) { mask, index in free.firstIndex(of: index).map { mask | (1 << $0) } ?? mask }
     }
 
     /// The positions of `factors` in groups joined by the indices `links` accepts.
