@@ -237,7 +237,13 @@ final class MatrixSimplifier {
     }
 
     /// `pull-common-scalar`: `s A + s B = s (A + B)` for a scalar factor `s` shared by at
-    /// least two terms. Shrinks: `s` is written once.
+    /// least two terms, together with every other scalar that all those terms share
+    /// (`s t A + s t B = s t (A + B)` in one step). Shrinks: `s` is written once.
+    ///
+    /// Pulling the shared scalars one at a time would give the same sum, but each one would
+    /// cost a nested simplification of the group, and the factorings weighed at every level
+    /// would be weighed again at the next (their terms differ by the scalars pulled so far, so
+    /// no simplified sum is reused): work growing with the square of the number of scalars.
     static let pullCommonScalar = SimplificationRule(name: "pull-common-scalar") { simplifier, sum, shape in
         guard sum.count >= 2, simplifier.trialBudget > 0 else { return nil }
         var counts: [LiftedTerm.ScalarPower: Int] = [:]
@@ -246,13 +252,15 @@ final class MatrixSimplifier {
         let shared = counts.filter { $0.value >= 2 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         guard let scalar = shared.first?.key else { return nil }
         let (group, rest, position) = partition(sum) { $0.scalars.contains(scalar) }
+        // The scalars of the first member that every member has (`scalar` among them).
+        let pulled = group[0].scalars.filter { candidate in group.allSatisfy { $0.scalars.contains(candidate) } }
         var factored = simplifier.combined(
             group.map { term in
                 var inner = term
-                inner.scalars.remove(at: inner.scalars.firstIndex(of: scalar)!)
+                inner.scalars.removeAll { pulled.contains($0) }
                 return inner
             }, shape: shape)
-        factored.scalars = (factored.scalars + [scalar]).sorted()
+        factored.scalars = (factored.scalars + pulled).sorted()
         return placed(factored, in: rest, at: position)
     }
 
