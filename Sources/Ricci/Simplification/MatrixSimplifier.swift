@@ -246,11 +246,31 @@ final class MatrixSimplifier {
     /// no simplified sum is reused): work growing with the square of the number of scalars.
     static let pullCommonScalar = SimplificationRule(name: "pull-common-scalar") { simplifier, sum, shape in
         guard sum.count >= 2, simplifier.trialBudget > 0 else { return nil }
-        var counts: [LiftedTerm.ScalarPower: Int] = [:]
-        for term in sum { for scalar in Set(term.scalars) { counts[scalar, default: 0] += 1 } }
+        // How many terms have each scalar, counted by a scan (sums and their scalar lists are
+        // short; hashing them costs more).
+        var scalars: [LiftedTerm.ScalarPower] = []
+        var counts: [Int] = []
+        for term in sum {
+            for (position, scalar) in term.scalars.enumerated() where !term.scalars[..<position].contains(scalar) {
+                if let known = scalars.firstIndex(of: scalar) {
+                    counts[known] += 1
+                } else {
+                    scalars.append(scalar)
+                    counts.append(1)
+                }
+            }
+        }
         // The scalar shared by most terms; among equals, the first in the fixed order.
-        let shared = counts.filter { $0.value >= 2 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        guard let scalar = shared.first?.key else { return nil }
+        var best: Int?
+        for candidate in scalars.indices where counts[candidate] >= 2 {
+            guard let chosen = best else {
+                best = candidate
+                continue
+            }
+            if (counts[candidate], scalars[chosen]) > (counts[chosen], scalars[candidate]) { best = candidate }
+        }
+        guard let best else { return nil }
+        let scalar = scalars[best]
         let (group, rest, position) = partition(sum) { $0.scalars.contains(scalar) }
         // The scalars of the first member that every member has (`scalar` among them).
         let pulled = group[0].scalars.filter { candidate in group.allSatisfy { $0.scalars.contains(candidate) } }
