@@ -93,12 +93,12 @@ extension IndexContext {
                 let incident = graph.edges.indices.filter { graph.edges[$0].touches(vertex) }
                 switch incident.count {
                 case 0:
-                    scalars.append(LiftedTerm.ScalarPower(base: collapse(graph.weights[vertex] ?? [], over: vertex), exponent: .one))
+                    scalars.append(LiftedTerm.ScalarPower(base: collapse(graph.weights(at: vertex), over: vertex), exponent: .one))
                 case 1:
                     let edge = graph.edges[incident[0]]
                     let other = edge.other(than: vertex)
                     let chain = oriented(edge, from: other)
-                    let weight = combinedWeight(graph.weights[vertex] ?? [], over: vertex)
+                    let weight = combinedWeight(graph.weights(at: vertex), over: vertex)
                     // The chain and the vector in one product, so that it is evaluated from the
                     // vector outwards (matrix–vector products), not as a matrix first.
                     let atoms = chain.map { $0.transposed ? table.transpose($0.id) : $0.id }
@@ -118,7 +118,8 @@ extension IndexContext {
                     if backward.filter(\.transposed).count < forward.filter(\.transposed).count { swap(&first, &second) }
                     let (start, end) = (first.other(than: vertex), second.other(than: vertex))
                     var chain = oriented(first, from: start)
-                    if let weights = graph.weights[vertex], !weights.isEmpty {
+                    let weights = graph.weights(at: vertex)
+                    if !weights.isEmpty {
                         chain.append(chainLink(table.apply(.diagonalMatrix, combinedWeight(weights, over: vertex))))
                     }
                     chain += oriented(second, from: vertex)
@@ -173,12 +174,12 @@ extension IndexContext {
         case 0:
             return nil
         case 1:
-            let vector = combinedWeight(graph.weights[free[0]] ?? [], over: free[0])
+            let vector = combinedWeight(graph.weights(at: free[0]), over: free[0])
             return shape.kind == .rowVector ? table.transpose(vector) : vector
         default:
             let (row, column) = (free[0], free[1])
-            let rowWeight = graph.weights[row] ?? []
-            let columnWeight = graph.weights[column] ?? []
+            let rowWeight = graph.weights(at: row)
+            let columnWeight = graph.weights(at: column)
             guard let edge = graph.edges.first else {
                 // No path from row to column: an outer product.
                 if rowWeight.isEmpty && columnWeight.isEmpty { return table.ones(Shape(range(of: row), range(of: column))) }
@@ -279,8 +280,9 @@ struct LiftGraph {
     private(set) var vertices: [Index]
     /// The edges.
     var edges: [Edge] = []
-    /// Column vectors multiplied (entry-wise) onto a vertex.
-    var weights: [Index: [ExprID]] = [:]
+    /// Column vectors multiplied (entry-wise) onto a vertex, by vertex: a term has a handful
+    /// of vertices, so they are found by a scan rather than hashed.
+    private var weightLists: [(vertex: Index, vectors: [ExprID])] = []
 
     init(terminals: [Index]) {
         self.terminals = terminals
@@ -295,7 +297,16 @@ struct LiftGraph {
 
     mutating func addWeight(_ vector: ExprID, at vertex: Index) {
         insert(vertex)
-        weights[vertex, default: []].append(vector)
+        if let known = weightLists.firstIndex(where: { $0.vertex == vertex }) {
+            weightLists[known].vectors.append(vector)
+        } else {
+            weightLists.append((vertex, [vector]))
+        }
+    }
+
+    /// The column vectors multiplied onto `vertex`, in the order they were added.
+    func weights(at vertex: Index) -> [ExprID] {
+        weightLists.first { $0.vertex == vertex }?.vectors ?? []
     }
 
     private mutating func insert(_ vertex: Index) {
@@ -304,7 +315,7 @@ struct LiftGraph {
 
     mutating func remove(_ vertex: Index) {
         vertices.removeAll { $0 == vertex }
-        weights[vertex] = nil
+        weightLists.removeAll { $0.vertex == vertex }
     }
 
     /// The summed vertices, in order of first appearance in the term (the order its factors
