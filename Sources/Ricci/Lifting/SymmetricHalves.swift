@@ -30,23 +30,22 @@ extension IndexContext {
         // factors another term shares (the sum of their keys, taken in any order) can pair,
         // and only those are swapped and brought to canonical form.
         let signatures = terms.map { $0.factors.reduce(UInt64(0)) { $0 &+ baseKey($1) } }
-        var signatureCounts: [UInt64: Int] = [:]
-        for signature in signatures { signatureCounts[signature, default: 0] += 1 }
-        var positions: [[Factor]: Int] = [:]
-        for (position, term) in terms.enumerated()
-        where signatureCounts[signatures[position]]! > 1 && positions[term.factors] == nil {
-            positions[term.factors] = position
-        }
+        // The terms of each signature, in order; a partner is looked for among them by
+        // comparing factors (a handful of terms each: cheaper than hashing whole factor lists).
+        var bySignature: [UInt64: [Int]] = [:]
+        for (position, signature) in signatures.enumerated() { bySignature[signature, default: []].append(position) }
         var paired = [Bool](repeating: false, count: terms.count)
         var own: [Term] = []
         var half: [Term] = []
         for (position, term) in terms.enumerated() where !paired[position] {
-            guard signatureCounts[signatures[position]]! > 1 else {
+            let sameSignature = bySignature[signatures[position]]!
+            guard sameSignature.count > 1 else {
                 own.append(term)
                 continue
             }
             let partnerKey = canonical(term.renamed(swapped), free: free).factors
-            if partnerKey != term.factors, let partner = positions[partnerKey], !paired[partner],
+            if partnerKey != term.factors, let partner = sameSignature.first(where: { terms[$0].factors == partnerKey }),
+               !paired[partner],
                terms[partner].coefficient == term.coefficient
             {
                 paired[position] = true
