@@ -6,9 +6,20 @@
 public enum PlainPrinter {
     /// The expression as one line of the language.
     public static func print(_ expr: MatrixExpr) -> String {
-        var output = ""
+        var output = Output()
         write(expr, into: &output)
-        return output
+        return String(decoding: output.bytes, as: UTF8.self)
+    }
+
+    /// The text being printed, as UTF-8 bytes: appending a piece's bytes to an array is a
+    /// copy, where appending it to a `String` goes through that type's general append at
+    /// every piece (most of the time of printing a large result).
+    struct Output {
+        var bytes: [UInt8] = []
+
+        static func += (output: inout Output, piece: String) {
+            output.bytes.append(contentsOf: piece.utf8)
+        }
     }
 
     /// Binding strength of the grammar's levels, loosest first.
@@ -32,7 +43,7 @@ public enum PlainPrinter {
         }
     }
 
-    static func write(_ expr: MatrixExpr, into output: inout String) {
+    static func write(_ expr: MatrixExpr, into output: inout Output) {
         switch expr {
         case .number(let value):
             output += value.description
@@ -119,7 +130,7 @@ public enum PlainPrinter {
     /// An exponent that is not a constant: a primary as it is (`s^t`, `s^f(t)`), anything
     /// else in parentheses (`s^(t + 1)`, `s^(-t)`, `s^(t')`, and `s^(T)`, since `s^T` is a
     /// transpose).
-    static func writeExponent(_ exponent: MatrixExpr, into output: inout String) {
+    static func writeExponent(_ exponent: MatrixExpr, into output: inout Output) {
         // `s^T` is the transpose of s: a power by a variable named T keeps its parentheses.
         if level(of: exponent) >= .primary && !startsWithMinus(exponent) && exponent != .variable("T") {
             write(exponent, into: &output)
@@ -132,7 +143,7 @@ public enum PlainPrinter {
     /// the right one must bind tighter. A right operand that starts with `-` is
     /// parenthesised for legibility (`A*(-B)`, `a - (-2*X)`).
     static func writeBinary(
-        _ a: MatrixExpr, _ symbol: String, _ b: MatrixExpr, level: Level, into output: inout String
+        _ a: MatrixExpr, _ symbol: String, _ b: MatrixExpr, level: Level, into output: inout Output
     ) {
         write(a, atLeast: level, into: &output)
         output += symbol
@@ -144,7 +155,7 @@ public enum PlainPrinter {
         }
     }
 
-    static func write(_ expr: MatrixExpr, atLeast minimum: Level, into output: inout String) {
+    static func write(_ expr: MatrixExpr, atLeast minimum: Level, into output: inout Output) {
         if level(of: expr) < minimum {
             writeParenthesized(expr, into: &output)
         } else {
@@ -152,7 +163,7 @@ public enum PlainPrinter {
         }
     }
 
-    static func writeParenthesized(_ expr: MatrixExpr, into output: inout String) {
+    static func writeParenthesized(_ expr: MatrixExpr, into output: inout Output) {
         output += "("
         write(expr, into: &output)
         output += ")"
