@@ -73,6 +73,19 @@ private func sameValue(_ a: MatrixExpr, _ b: MatrixExpr, in environment: Environ
         #expect(result.flops(in: environment) <= checked.expression.flops(in: environment))
     }
 
+    /// Every scalar the terms of a group share is pulled out in one step, not one scalar per
+    /// step (each step would simplify the group again); a scalar of only some terms stays.
+    @Test func sharedScalarsArePulledTogether() throws {
+        let (result, rules, environment) = try simplified("s*t*u + s*t*v + s*w")
+        #expect(PlainPrinter.print(result) == "s*(t*(u + v) + w)")
+        #expect(rules.filter { $0 == "pull-common-scalar" }.count == 2, "\(rules)")
+        let (both, bothRules, _) = try simplified("s*t*A*B + t*s*C")
+        #expect(PlainPrinter.print(both) == "s*t*(A*B + C)")
+        #expect(bothRules == ["pull-common-scalar"], "\(bothRules)")
+        let original = try CheckedExpression(parsing: "s*t*u + s*t*v + s*w", declarations: declarations).expression
+        #expect(try sameValue(original, result, in: environment))
+    }
+
     /// Nothing applies: the driver stops at a fixpoint and leaves the sum as it was.
     @Test func aSumWithNothingToDoStaysAsItIs() throws {
         let (result, rules, _) = try simplified("A*B + C*X")
