@@ -240,10 +240,11 @@ final class MatrixSimplifier {
     /// least two terms, together with every other scalar that all those terms share
     /// (`s t A + s t B = s t (A + B)` in one step). Shrinks: `s` is written once.
     ///
-    /// Pulling the shared scalars one at a time would give the same sum, but each one would
-    /// cost a nested simplification of the group, and the factorings weighed at every level
-    /// would be weighed again at the next (their terms differ by the scalars pulled so far, so
-    /// no simplified sum is reused): work growing with the square of the number of scalars.
+    /// Pulling the shared scalars one at a time reaches the same factored term at best, and
+    /// each one costs a nested simplification of the group, where the factorings weighed at
+    /// one level are weighed again at the next (their terms differ by the scalars pulled so
+    /// far, so no simplified sum is reused): work growing with the square of the number of
+    /// scalars.
     static let pullCommonScalar = SimplificationRule(name: "pull-common-scalar") { simplifier, sum, shape in
         guard sum.count >= 2, simplifier.trialBudget > 0 else { return nil }
         // How many terms have each scalar, counted by a scan (sums and their scalar lists are
@@ -272,12 +273,17 @@ final class MatrixSimplifier {
         guard let best else { return nil }
         let scalar = scalars[best]
         let (group, rest, position) = partition(sum) { $0.scalars.contains(scalar) }
-        // The scalars of the first member that every member has (`scalar` among them).
-        let pulled = group[0].scalars.filter { candidate in group.allSatisfy { $0.scalars.contains(candidate) } }
+        // The scalars of the first member that every member has (`scalar` among them), each
+        // once: one occurrence of each leaves every member.
+        var pulled: [LiftedTerm.ScalarPower] = []
+        for candidate in group[0].scalars
+        where !pulled.contains(candidate) && group.allSatisfy({ $0.scalars.contains(candidate) }) {
+            pulled.append(candidate)
+        }
         var factored = simplifier.combined(
             group.map { term in
                 var inner = term
-                inner.scalars.removeAll { pulled.contains($0) }
+                for scalar in pulled { inner.scalars.remove(at: inner.scalars.firstIndex(of: scalar)!) }
                 return inner
             }, shape: shape)
         factored.scalars = (factored.scalars + pulled).sorted()
