@@ -138,9 +138,7 @@ extension IndexContext {
         switch factor {
         case .delta: return mix(0xDE17A, 0)
         case .entry(let id, _, let exponent):
-            return mix(mix(mix(0xE27, UInt64(bitPattern: Int64(id.raw))),
-                           UInt64(bitPattern: Int64(exponent.numerator))),
-                       UInt64(bitPattern: Int64(exponent.denominator)))
+            return mix(0xE27, power: id, exponent)
         }
     }
 
@@ -166,4 +164,15 @@ func mix(_ seed: UInt64, _ value: UInt64) -> UInt64 {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+}
+
+/// `seed` mixed with a power `base^exponent`: its node and the exponent's numerator and
+/// denominator, in that order.
+func mix(_ seed: UInt64, power base: ExprID, _ exponent: Rational) -> UInt64 {
+    mix(mix(seed, UInt64(UInt32(bitPattern: base.raw))), rational: exponent)
+}
+
+/// `seed` mixed with a rational number: its numerator, then its denominator.
+func mix(_ seed: UInt64, rational value: Rational) -> UInt64 {
+    mix(mix(seed, UInt64(bitPattern: Int64(value.numerator))), UInt64(bitPattern: Int64(value.denominator)))
 }

@@ -19,11 +19,7 @@ struct Monomial: Hashable {
 
     private init(sorted powers: [Power]) {
         self.powers = powers
-        digest = powers.reduce(0x6D6F_6E6F) { digest, power in
-            mix(mix(mix(digest, UInt64(UInt32(bitPattern: power.atom.raw))),
-                    UInt64(bitPattern: Int64(power.exponent.numerator))),
-                UInt64(bitPattern: Int64(power.exponent.denominator)))
-        }
+        digest = powers.reduce(0x6D6F_6E6F) { digest, power in mix(digest, power: power.atom, power.exponent) }
     }
 
     /// `atom^exponent`.

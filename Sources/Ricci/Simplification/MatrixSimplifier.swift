@@ -262,15 +262,9 @@ final class MatrixSimplifier {
             }
         }
         // The scalar shared by most terms; among equals, the first in the fixed order.
-        var best: Int?
-        for candidate in scalars.indices where counts[candidate] >= 2 {
-            guard let chosen = best else {
-                best = candidate
-                continue
-            }
-            if (counts[candidate], scalars[chosen]) > (counts[chosen], scalars[candidate]) { best = candidate }
-        }
-        guard let best else { return nil }
+        guard let best = scalars.indices.lazy.filter({ counts[$0] >= 2 })
+            .min(by: { (counts[$1], scalars[$0]) < (counts[$0], scalars[$1]) })
+        else { return nil }
         let scalar = scalars[best]
         let (group, rest, position) = partition(sum) { $0.scalars.contains(scalar) }
         // The scalars of the first member that every member has (`scalar` among them), each

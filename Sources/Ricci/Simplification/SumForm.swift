@@ -16,28 +16,21 @@ struct ProductTerm: Hashable {
         var scalars: [LiftedTerm.ScalarPower]
         var chain: [ExpressionTable.ChainLink]
 
-        /// The scalars and links folded into one word: hashing that word once costs far less
-        /// than feeding every field to `Hasher` (sums of these terms key the simplifier's
-        /// memo and are hashed at every rule).
-        var digest: UInt64 {
-            var digest = mix(0x7465_726D, UInt64(scalars.count))
-            for scalar in scalars {
-                digest = mix(mix(mix(digest, UInt64(UInt32(bitPattern: scalar.base.raw))),
-                                 UInt64(bitPattern: Int64(scalar.exponent.numerator))),
-                             UInt64(bitPattern: Int64(scalar.exponent.denominator)))
-            }
-            for link in chain {
-                digest = mix(digest, UInt64(UInt32(bitPattern: link.id.raw)) << 1 | (link.transposed ? 1 : 0))
-            }
-            return digest
-        }
-
-        func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+        func hash(into hasher: inout Hasher) { hasher.combine(ProductTerm.digest(scalars, chain)) }
     }
 
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(mix(mix(body.digest, UInt64(bitPattern: Int64(coefficient.numerator))),
-                           UInt64(bitPattern: Int64(coefficient.denominator))))
+    func hash(into hasher: inout Hasher) { hasher.combine(mix(Self.digest(scalars, chain), rational: coefficient)) }
+
+    /// The scalars and links folded into one word: hashing that word once costs far less than
+    /// feeding every field to `Hasher` (sums of these terms key the simplifier's memo and are
+    /// hashed at every rule).
+    private static func digest(_ scalars: [LiftedTerm.ScalarPower], _ chain: [ExpressionTable.ChainLink]) -> UInt64 {
+        var digest = mix(0x7465_726D, UInt64(scalars.count))
+        for scalar in scalars { digest = mix(digest, power: scalar.base, scalar.exponent) }
+        for link in chain {
+            digest = mix(digest, UInt64(UInt32(bitPattern: link.id.raw)) << 1 | (link.transposed ? 1 : 0))
+        }
+        return digest
     }
 }
 
