@@ -154,4 +154,17 @@ private func derivative(
         #expect(jacobian.plain == "diagm(vec(2*X + X.*exp(X) + exp(X)))")
         #expect(jacobian.verify().verdict == .passed)
     }
+
+    /// Between scalars a product and a quotient are entry-wise too: the scalar factor the chain
+    /// rule leaves in this gradient, `(1 + tan(tanh(s))²)(1 − tanh(s)²)` with `s = sum(x)`, is
+    /// one block in the second step, one term per term of `∂s` (two before, one per factor),
+    /// and so is the gradient of a quotient of functions of a scalar (five terms before).
+    @Test func scalarProductsAreOneBlock() throws {
+        let hessian = try Ricci.hessian(of: "tan(tanh(sum(x)))", withRespectTo: "x")
+        #expect(hessian.index.terms.count == 1, "\(IndexPrinter.print(hessian.index))")
+        #expect(hessian.verify().verdict == .passed)
+        let quotient = try derivative("exp(sin(t))/(2 + cos(t))", "t", ["t:"], hessian: true)
+        #expect(quotient.index.terms.count == 1, "\(IndexPrinter.print(quotient.index))")
+        #expect(quotient.verify().verdict == .passed)
+    }
 }

@@ -1,7 +1,8 @@
 // Differentiating an entry-wise block as a whole.
 
 /// An entry-wise block: a sub-expression built by entry-wise operations (sums, Hadamard
-/// products and quotients, entry-wise powers and functions, scaling by a constant) from a few
+/// products and quotients, entry-wise powers and functions, scaling by a constant; between
+/// scalars, products, quotients and powers) from a few
 /// sub-expressions `bases` that depend on the variable, and from constants. Its entry `[i,j]`
 /// is `g(u₁[i,j], …, u_b[i,j])` for one scalar function `g` of the bases `u`.
 struct EntrywiseBlock {
@@ -66,6 +67,15 @@ extension IndexContext {
         case .negate(let a), .elementwisePower(let a, _):
             return joined(a)
         case .apply(let function, let a) where function.isElementwise:
+            return joined(a)
+        // Between scalars, a product, a quotient and a power are entry-wise too (of 1×1
+        // matrices): the scalar factors a chain rule leaves (`(1 + tan(u)²)(1 − tanh(s)²)`)
+        // are one block, differentiated once per base, not once per factor. (A dependent
+        // scalar scaling a matrix stays a base of its own: the slope's atoms would mix shapes,
+        // and its terms would not merge as the index form merges them.)
+        case .multiply(let a, let b) where shape.isScalar, .divide(let a, let b) where shape.isScalar:
+            return joined(a, b)
+        case .power(let a, _) where shape.isScalar:
             return joined(a)
         case .multiply(let a, let b) where isConstantScalar(a) && !shape.isScalar:
             return joined(b)
@@ -155,7 +165,7 @@ extension IndexContext {
             // (a ⊘ b)′ = a′ ⊘ b − a ⊙ b′ ⊘ b².
             result = plus(times(try d(a), power(b, .minusOne)), times(times(value(a), try d(b)), power(b, -2)),
                           sign: .minusOne)
-        case .elementwisePower(let a, let exponent):
+        case .elementwisePower(let a, let exponent), .power(let a, let exponent):
             result = times(try d(a), power(a, exponent - .one)).map { $0.mapValues { $0 * exponent } }
         case .apply(let function, let a):
             let outer = try elementwiseDerivative(function, of: id, argument: a, at: freshIndices(for: id))
@@ -163,11 +173,12 @@ extension IndexContext {
             for case .entry(let expr, _, let exponent) in outer.factors { slope = times(slope, power(expr, exponent)) }
             result = times(slope, try d(a))
         case .multiply(let a, let b):
-            // One side is a constant scalar (the block's condition).
-            let (scale, other) = table.shape(a).isScalar && !table.depends(a, on: variable) ? (a, b) : (b, a)
-            result = times(value(scale), try d(other))
+            // A product of scalars, or a constant scalar times a block (whose slope is zero).
+            result = plus(times(try d(a), value(b)), times(value(a), try d(b)))
         case .divide(let a, let s):
-            result = times(try d(a), power(s, .minusOne))
+            // (a / s)′ = a′ / s − a s′ / s², the second zero for a constant s.
+            result = plus(times(try d(a), power(s, .minusOne)), times(times(value(a), try d(s)), power(s, -2)),
+                          sign: .minusOne)
         default:
             preconditionFailure("an entry-wise block holds entry-wise operations only")
         }
