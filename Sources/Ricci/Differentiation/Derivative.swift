@@ -386,7 +386,10 @@ struct Differentiator {
                 let raw = whole { context.table.expression(of: $0.map(context.productTerm), shape: matrixShape) }
                 trace.record("lifted", PlainPrinter.print(context.table.expression(raw)))
             }
-            matrixID = context.table.writtenForm(whole { context.expression(of: $0, shape: matrixShape, simplifier: simplifier) })
+            matrixID = context.table.writtenForm(whole { part in
+                simplifier.renewTrials()
+                return context.expression(of: part, shape: matrixShape, simplifier: simplifier)
+            })
             matrix = matrixID.map(context.table.expression)
         }
         guard terms.allSatisfy({ $0.coefficient.isValid }), !(matrixID.map(context.table.containsInvalidNumber) ?? false) else {

@@ -64,6 +64,8 @@ final class MatrixSimplifier {
     /// bounded (about linear in the size of the result), and the result is right all the
     /// same, perhaps not minimal.
     @exclusivity(unchecked) private(set) var trialBudget: Int
+    /// The trial budget at the start.
+    private let initialTrials: Int
 
     /// A simplifier over `table` allowed `budget` rule applications and `trials` weighings of
     /// a factoring.
@@ -72,8 +74,16 @@ final class MatrixSimplifier {
         self.table = table
         self.budget = budget
         self.trialBudget = trials
+        self.initialTrials = trials
         self.recording = recording
         self.profile = profile
+    }
+
+    /// The trial budget given back in full, for another sum simplified by the same simplifier
+    /// (the second half of a Hessian, `H₀ + S + Sᵀ`): it shares the sums already simplified,
+    /// but should not inherit what the first sum spent weighing its own factorings.
+    func renewTrials() {
+        trialBudget = initialTrials
     }
 
     /// The rules, in the order they are tried.

@@ -60,7 +60,7 @@ extension MatrixSimplifier {
     }
 
     /// `merge-vecs`: `c₁ vec(A) + c₂ vec(B) = vec(c₁ A + c₂ B)` for terms that are one `vec`
-    /// (the entry-wise terms of a Hessian in the vec convention). Shrinks: one `vec` for
+    /// (the entry-wise terms of a Hessian in the vec convention), and the same for `vec(A)ᵀ`. Shrinks: one `vec` for
     /// several, and the matrices inside meet the rules as one sum.
     static let mergeVecs = SimplificationRule(name: "merge-vecs") { simplifier, sum, _ in
         simplifier.mergingLinearMap(.vec, in: sum) { id in
@@ -73,21 +73,42 @@ extension MatrixSimplifier {
     /// argument `argument` reads off a link, `nil` for any other) written as `map` of the sum
     /// of the arguments, each with its term's coefficient and scalars; `nil` for fewer than
     /// two such terms.
+    ///
+    /// The terms that are the map transposed (`vec(A)ᵀ`, rows of a Hessian's outer products)
+    /// merge among themselves when the others do not: `Σ cₖ vec(Aₖ)ᵀ = vec(Σ cₖ Aₖ)ᵀ`. (A
+    /// diagonal matrix is its own transpose: its terms merge either way.)
     private func mergingLinearMap(_ map: MatrixFunction, in sum: SumForm, argument: (ExprID) -> ExprID?) -> SumForm? {
         guard sum.count >= 2 else { return nil }
-        func mapped(_ term: ProductTerm) -> ExprID? {
-            guard term.chain.count == 1, !term.chain[0].transposed || map == .diagonalMatrix else { return nil }
+        func mapped(_ term: ProductTerm, transposed: Bool) -> ExprID? {
+            guard term.chain.count == 1, term.chain[0].transposed == transposed || map == .diagonalMatrix
+            else { return nil }
             return argument(term.chain[0].id)
         }
-        let (group, rest, position) = Self.partition(sum) { mapped($0) != nil }
-        guard group.count >= 2 else { return nil }
-        let arguments: SumForm = group.map { term in
-            var inner = table.productTerm(mapped(term)!)
-            inner.coefficient *= term.coefficient
-            inner.scalars = (inner.scalars + term.scalars).sorted()
-            return inner
+        for transposed in [false, true] {
+            let (group, rest, position) = Self.partition(sum) { mapped($0, transposed: transposed) != nil }
+            guard group.count >= 2 else { continue }
+            let arguments: SumForm = group.map { term in
+                var inner = table.productTerm(mapped(term, transposed: transposed)!)
+                inner.coefficient *= term.coefficient
+                inner.scalars = (inner.scalars + term.scalars).sorted()
+                return inner
+            }
+            let argumentShape = table.shape(mapped(group[0], transposed: transposed)!)
+            // The map is linear: the merged argument's coefficient and scalars come out of it,
+            // `vec(s A) = s vec(A)`, where the sum's other terms can meet them.
+            let simplified = simplify(arguments, shape: argumentShape)
+            var outside = table.productTerm(simplified)
+            let inside = outside.chain.isEmpty
+                ? simplified
+                : table.expression(of: [ProductTerm(coefficient: .one, scalars: [], chain: outside.chain)], shape: argumentShape)
+            if outside.chain.isEmpty { outside = ProductTerm(coefficient: .one, scalars: [], chain: []) }
+            let applied = table.apply(map, inside)
+            let mapTerm = table.productTerm(transposed && map != .diagonalMatrix ? table.transpose(applied) : applied)
+            outside.coefficient *= mapTerm.coefficient
+            outside.scalars = (outside.scalars + mapTerm.scalars).sorted()
+            outside.chain = mapTerm.chain
+            return Self.placed(outside, in: rest, at: position)
         }
-        let combined = simplify(arguments, shape: table.shape(mapped(group[0])!))
-        return Self.placed(table.productTerm(table.apply(map, combined)), in: rest, at: position)
+        return nil
     }
 }
