@@ -167,4 +167,19 @@ private func derivative(
         #expect(quotient.index.terms.count == 1, "\(IndexPrinter.print(quotient.index))")
         #expect(quotient.verify().verdict == .passed)
     }
+
+    /// The outer product of a Hessian's first derivatives is one `vec(G) vec(G)ᵀ`: the row
+    /// side's `vec`s merge as the column side's do, their scalars come out, and a mostly
+    /// negative sum is written with its minus outside, so that both sides read the same `G`.
+    @Test func gradientOuterProductsAreOneVecPair() throws {
+        for (expression, declarations) in [
+            ("exp(sum(X*a) + sum(X*X*b))", ["a:n", "b:n", "X:n,n"]),
+            ("tanh(sum(pinv(B)*x))", ["x:m", "B:m,n"]),
+        ] {
+            let hessian = try derivative(expression, declarations.last!.prefix(1).description, declarations, hessian: true)
+            let pretty = hessian.pretty ?? ""
+            #expect(pretty.contains(/(T[₀-₉]+) \1ᵀ/), "\(expression): \(pretty)")
+            #expect(hessian.verify().verdict == .passed)
+        }
+    }
 }

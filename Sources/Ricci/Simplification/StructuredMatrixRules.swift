@@ -87,12 +87,18 @@ extension MatrixSimplifier {
         for transposed in [false, true] {
             let (group, rest, position) = Self.partition(sum) { mapped($0, transposed: transposed) != nil }
             guard group.count >= 2 else { continue }
-            let arguments: SumForm = group.map { term in
+            var arguments: SumForm = group.map { term in
                 var inner = table.productTerm(mapped(term, transposed: transposed)!)
                 inner.coefficient *= term.coefficient
                 inner.scalars = (inner.scalars + term.scalars).sorted()
                 return inner
             }
+            // Mostly negative terms are written `−vec(A − B)`, not `vec(B − A − C)`: the
+            // same sum then reads the same wherever it appears (`vec(G) vec(−G)ᵀ` is
+            // `−vec(G) vec(G)ᵀ`, and `G` is named once).
+            let negatives = arguments.count { $0.coefficient.isNegative }
+            let sign: Rational = 2 * negatives > arguments.count ? .minusOne : .one
+            if sign.isNegative { arguments = arguments.map { var term = $0; term.coefficient = -term.coefficient; return term } }
             let argumentShape = table.shape(mapped(group[0], transposed: transposed)!)
             // The map is linear: the merged argument's coefficient and scalars come out of it,
             // `vec(s A) = s vec(A)`, where the sum's other terms can meet them.
@@ -102,6 +108,7 @@ extension MatrixSimplifier {
                 ? simplified
                 : table.expression(of: [ProductTerm(coefficient: .one, scalars: [], chain: outside.chain)], shape: argumentShape)
             if outside.chain.isEmpty { outside = ProductTerm(coefficient: .one, scalars: [], chain: []) }
+            outside.coefficient *= sign
             let applied = table.apply(map, inside)
             let mapTerm = table.productTerm(transposed && map != .diagonalMatrix ? table.transpose(applied) : applied)
             outside.coefficient *= mapTerm.coefficient
