@@ -157,6 +157,7 @@ do {
     let elapsed = clock.now - started
     var report = CampaignReport()
     for index in 0..<options.count { if let result = results[index] { report.add(result) } }
+    if !options.printResults { report.retimeSlowOutliers() }
     if options.printResults {
         for result in report.results {
             print("\(result.problem.seed)\t\(result.outcome.label)\t\(result.printed)\t\(result.problem.command)")
