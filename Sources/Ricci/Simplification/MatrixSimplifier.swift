@@ -89,7 +89,7 @@ final class MatrixSimplifier {
     /// The rules, in the order they are tried.
     static let rules: [SimplificationRule] = [
         dropZeroTerms, cancelInverses, mergeLikeTerms, factorKronecker, mergeDiagonals, mergeVecs, factorLeftMultiplier,
-        factorRightMultiplier, pullCommonScalar, pullCommonCoefficient, expandEntrywisePolynomial,
+        factorRightMultiplier, pullCommonScalar, expandEntrywisePolynomial,
     ]
 
     /// `drop-zero-terms`: a term with a zero coefficient, a zero factor (`zeros(m,n)`, `0`),
@@ -125,6 +125,8 @@ final class MatrixSimplifier {
         // Simplifying a nested sum is itself a trial of the factorings around it.
         if trialBudget > 0 { trialBudget -= 1 }
         var current = sum.map(normalized)
+        var shared = ProductTerm(coefficient: .one, scalars: [], chain: [])
+        takeOutSharedFactor(of: &current, into: &shared, shape: shape)
         rewriting: while true {
             for rule in Self.rules {
                 guard budget > 0 else {
@@ -135,19 +137,82 @@ final class MatrixSimplifier {
                     budget -= 1
                     if recording {
                         steps.append(SimplificationStep(
-                            rule: rule.name, before: table.expression(of: current, shape: shape),
-                            after: table.expression(of: next, shape: shape)))
+                            rule: rule.name, before: written(current, times: shared, shape: shape),
+                            after: written(next, times: shared, shape: shape)))
                     }
                     current = next
+                    takeOutSharedFactor(of: &current, into: &shared, shape: shape)
                     continue rewriting
                 }
             }
             break
         }
+        return written(collectingTransposes ? collectedTransposes(current, shape: shape) : table.expression(of: current, shape: shape),
+                       times: shared, shape: shape)
+    }
+
+    /// The factor that every term of `sum` shares, moved into `shared`:
+    ///
+    /// - `pull-common-scalar` for the scalars of every term (`s A + s B = s (A + B)`);
+    /// - `pull-common-coefficient` for a number other than 1 that divides every coefficient
+    ///   to an integer, negative when every coefficient is (`2 A + 2 B = 2 (A + B)`,
+    ///   `−A − B = −(A + B)`).
+    ///
+    /// The driver holds the factor aside and goes on with the sum that is left, instead of
+    /// simplifying that sum again as a nested one: the rules that found nothing in the sum
+    /// would find nothing in it again, and each level of such nesting ran them all once more.
+    /// A scalar or number that only some terms share is pulled by the rule
+    /// ``pullCommonScalar`` (with a nested simplification of its group).
+    private func takeOutSharedFactor(of sum: inout SumForm, into shared: inout ProductTerm, shape: Shape) {
+        guard sum.count >= 2 else { return }
+        var pulled: [LiftedTerm.ScalarPower] = []
+        for candidate in sum[0].scalars
+        where !pulled.contains(candidate) && sum.dropFirst().allSatisfy({ $0.scalars.contains(candidate) }) {
+            pulled.append(candidate)
+        }
+        if !pulled.isEmpty {
+            let before = recording ? written(table.expression(of: sum, shape: shape), times: shared, shape: shape) : nil
+            for index in sum.indices {
+                for scalar in pulled { sum[index].scalars.remove(at: sum[index].scalars.firstIndex(of: scalar)!) }
+            }
+            shared.scalars = (shared.scalars + pulled).sorted()
+            if let before {
+                steps.append(SimplificationStep(
+                    rule: "pull-common-scalar", before: before,
+                    after: written(table.expression(of: sum, shape: shape), times: shared, shape: shape)))
+            }
+        }
+        guard !sum.contains(where: { $0.coefficient.isZero }), let common = Self.commonFactor(sum.map(\.coefficient))
+        else { return }
+        let before = recording ? written(table.expression(of: sum, shape: shape), times: shared, shape: shape) : nil
+        for index in sum.indices { sum[index].coefficient = sum[index].coefficient / common }
+        shared.coefficient *= common
+        if let before {
+            steps.append(SimplificationStep(
+                rule: "pull-common-coefficient", before: before,
+                after: written(table.expression(of: sum, shape: shape), times: shared, shape: shape)))
+        }
+    }
+
+    /// `expression` times the factor `shared` (a coefficient and scalars).
+    private func written(_ expression: ExprID, times shared: ProductTerm, shape: Shape) -> ExprID {
+        guard !shared.coefficient.isOne || !shared.scalars.isEmpty else { return expression }
+        var term = table.productTerm(expression)
+        term.coefficient *= shared.coefficient
+        term.scalars = (term.scalars + shared.scalars).sorted()
+        return table.expression(of: [term], shape: shape)
+    }
+
+    /// `sum` times the factor `shared`, written.
+    private func written(_ sum: SumForm, times shared: ProductTerm, shape: Shape) -> ExprID {
+        written(table.expression(of: sum, shape: shape), times: shared, shape: shape)
+    }
+
+    /// `collect-transposes`: `Σ tₖ = (Σ tₖ')'`, the sum written transposed where that is
+    /// shorter, as `(X*B + B*X)'` is shorter than `B'*X' + X'*B'`; else the sum as written.
+    private func collectedTransposes(_ current: SumForm, shape: Shape) -> ExprID {
         let written = table.expression(of: current, shape: shape)
-        guard collectingTransposes, current.count > 1, shape.kind == .matrix else { return written }
-        // collect-transposes: Σ tₖ = (Σ tₖ')' — kept when the transposed sum is shorter,
-        // as `(X*B + B*X)'` is shorter than `B'*X' + X'*B'`.
+        guard current.count > 1, shape.kind == .matrix else { return written }
         let transposedSum = current.map(table.transposed)
         // Trying costs a whole simplification: only when the transposed sum has fewer
         // transposes to write (what collecting them saves), counted on its links.
@@ -246,9 +311,11 @@ final class MatrixSimplifier {
         simplifier.factorCommonLink(sum, shape: shape, fromLeft: false)
     }
 
-    /// `pull-common-scalar`: `s A + s B = s (A + B)` for a scalar factor `s` shared by at
-    /// least two terms, together with every other scalar that all those terms share
-    /// (`s t A + s t B = s t (A + B)` in one step). Shrinks: `s` is written once.
+    /// `pull-common-scalar`: `s A + s B + C = s (A + B) + C` for a scalar factor `s` shared
+    /// by at least two terms but not all (what every term shares the driver takes out, see
+    /// ``takeOutSharedFactor(of:into:shape:)``), together with every other scalar that all
+    /// those terms share (`s t A + s t B + C = s t (A + B) + C` in one step). Shrinks: `s` is
+    /// written once.
     ///
     /// Pulling the shared scalars one at a time reaches the same factored term at best, and
     /// each one costs a nested simplification of the group, where the factorings weighed at
@@ -292,17 +359,6 @@ final class MatrixSimplifier {
             }, shape: shape)
         factored.scalars = (factored.scalars + pulled).sorted()
         return placed(factored, in: rest, at: position)
-    }
-
-    /// `pull-common-coefficient`: `2 A + 2 B = 2 (A + B)`, `−A − B = −(A + B)`, for a sum whose
-    /// coefficients are all multiples of one number other than 1. Shrinks: the number is
-    /// written once.
-    static let pullCommonCoefficient = SimplificationRule(name: "pull-common-coefficient") { simplifier, sum, shape in
-        guard sum.count >= 2, simplifier.trialBudget > 0, let common = commonFactor(sum.map(\.coefficient)), !common.isOne else { return nil }
-        let inner = sum.map { ProductTerm(coefficient: $0.coefficient / common, scalars: $0.scalars, chain: $0.chain) }
-        var factored = simplifier.combined(inner, shape: shape)
-        factored.coefficient *= common
-        return [factored]
     }
 
     /// The largest number dividing every coefficient to an integer (the greatest common
