@@ -165,8 +165,8 @@ public struct CampaignReport: Sendable {
         return times.isEmpty ? 0 : times[times.count / 2]
     }
 
-    /// The median derivation time of the problems of one kind (first derivatives, or
-    /// Hessians, which differentiate twice).
+    /// The median derivation time of the problems of one kind (first derivatives, or second
+    /// ones: Hessians and mixed second derivatives, which differentiate twice).
     public func medianMicros(hessian: Bool) -> Double {
         let times = results.filter { $0.problem.isHessian == hessian }.map(\.micros).sorted()
         return times.isEmpty ? 0 : times[times.count / 2]
@@ -176,9 +176,8 @@ public struct CampaignReport: Sendable {
     /// faster time: a case timed while the other job or the system held the processor is
     /// not slow, and a case that is slow stays slow however often it is timed.
     public mutating func retimeSlowOutliers(repetitions: Int = 9) {
-        let limits = [false: 20 * medianMicros(hessian: false), true: 20 * medianMicros(hessian: true)]
-        for index in results.indices where results[index].problem.operatorCount < 40
-            && results[index].micros > limits[results[index].problem.isHessian]! {
+        let isSlow = slowness
+        for index in results.indices where isSlow(results[index]) {
             let again = Campaign.derivationMicros(results[index].problem, repetitions: repetitions)
             results[index].micros = min(results[index].micros, again)
         }
@@ -186,9 +185,14 @@ public struct CampaignReport: Sendable {
 
     /// Cases under 40 operators that took more than 20 times the median of their kind.
     public var slowOutliers: [CaseResult] {
+        results.filter(slowness).sorted { $0.micros > $1.micros }
+    }
+
+    /// Whether a result is a slow outlier: under 40 operators and more than 20 times the
+    /// median of its kind (first or second derivatives), the medians taken now.
+    private var slowness: (CaseResult) -> Bool {
         let limits = [false: 20 * medianMicros(hessian: false), true: 20 * medianMicros(hessian: true)]
-        return results.filter { $0.problem.operatorCount < 40 && $0.micros > limits[$0.problem.isHessian]! }
-            .sorted { $0.micros > $1.micros }
+        return { $0.problem.operatorCount < 40 && $0.micros > limits[$0.problem.isHessian]! }
     }
 
     /// The report as text: counts, per kind and per construct, the slowest cases and the
