@@ -168,6 +168,21 @@ private func derivative(
         #expect(quotient.verify().verdict == .passed)
     }
 
+    /// The gradient is differentiated again with its scalars gathered in front, `(2 β s / t²) G`
+    /// rather than `2 β s G / t²`, so that they are one entry-wise block: the Hessian of
+    /// `β/(1 + s²)`, `s = sum(A x)`, is one index term (two before, one per scalar). A scalar
+    /// the lift meets as summed factors is written as the input wrote it (`sum(pinv(X)*x)`,
+    /// not also `x'*sum(pinv(X), 1)'`), so the block sees one base, not two.
+    @Test func gatheredScalarsAreOneBlock() throws {
+        let hessian = try derivative("beta/(1 + sum(A*x)^2)", "x", ["beta:", "A:m,n", "x:n"], hessian: true)
+        #expect(hessian.index.terms.count == 1, "\(IndexPrinter.print(hessian.index))")
+        #expect(hessian.verify().verdict == .passed)
+        let byMatrix = try derivative("beta./(1 + sum(pinv(X)*x).^2)", "X", ["beta:", "x:m", "X:m,n"], hessian: true)
+        let plain = try #require(byMatrix.plain)
+        #expect(!plain.contains("x'*sum(pinv(X), 1)'"), "\(plain)")
+        #expect(byMatrix.verify().verdict == .passed)
+    }
+
     /// The outer product of a Hessian's first derivatives is one `vec(G) vec(G)ᵀ`: the row
     /// side's `vec`s merge as the column side's do, their scalars come out, and a mostly
     /// negative sum is written with its minus outside, so that both sides read the same `G`.

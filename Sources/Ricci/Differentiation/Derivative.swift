@@ -274,7 +274,8 @@ struct Differentiator {
         let gradient = context.expression(of: liftedGradient, shape: variableShape)
         let variableIndices = context.allocator.fresh(for: variableShape)
         let terms = try context.forwardDerivative(
-            of: gradient, at: gradientIndices, withRespectTo: variable, variableIndices: variableIndices)
+            of: context.table.gatheringScalars(gradient), at: gradientIndices, withRespectTo: variable,
+            variableIndices: variableIndices)
         try context.checkCompoundEntries()
         // n×n for a vector (or row vector) of length n, 1×1 for a scalar, none for a matrix.
         let axes = variableShape.axes

@@ -56,3 +56,61 @@ extension IndexContext {
         return merged(result, free: free + variableIndices)
     }
 }
+
+extension ExpressionTable {
+    /// The expression with the scalar factors of every product gathered in front as one
+    /// scalar: `2 β s G / t²` (a matrix `G`, scalars `β`, `s`, `t`) becomes `(2 β s / t²) G`,
+    /// and `(a A)(b B)` becomes `(a b)(A B)`, the matrix factors kept in their order and
+    /// grouping. The value is the same.
+    ///
+    /// Forward accumulation differentiates a product by the product rule, one term per
+    /// factor: a written result scatters its scalars through the chain (the printer puts
+    /// them on the leftmost factor, a quotient last), so each scalar that depends on the
+    /// variable makes its own terms (`d(s G / t²)` gives `ds` and `dt` apart, with `dt = 2 s
+    /// ds` the same derivative again). Gathered, the scalars are one entry-wise block
+    /// (``IndexContext/entrywiseBlock(_:dependingOn:)``), differentiated once per base.
+    func gatheringScalars(_ root: ExprID) -> ExprID {
+        var rewritten: [ExprID: ExprID] = [:]
+        /// The scalar factors, the scalar divisors and the matrix part of a product.
+        func parts(_ id: ExprID) -> (factors: [ExprID], divisors: [ExprID], matrix: ExprID?) {
+            if shape(id).isScalar { return ([id], [], nil) }
+            switch self[id] {
+            case .multiply(let a, let b):
+                let (left, right) = (parts(a), parts(b))
+                let matrix: ExprID?
+                if let l = left.matrix, let r = right.matrix { matrix = multiply(l, r) } else { matrix = left.matrix ?? right.matrix }
+                return (left.factors + right.factors, left.divisors + right.divisors, matrix)
+            case .divide(let a, let s):
+                let inner = parts(a)
+                return (inner.factors, inner.divisors + [s], inner.matrix)
+            case .negate(let a):
+                let inner = parts(a)
+                return ([number(.minusOne)] + inner.factors, inner.divisors, inner.matrix)
+            default:
+                return ([], [], id)
+            }
+        }
+        for id in topologicalOrder(from: root).reversed() where !self[id].children.isEmpty {
+            var node = self[id]
+            if node.children.contains(where: { rewritten[$0] != nil }) {
+                node = node.mappingChildren { rewritten[$0] ?? $0 }
+            }
+            var written = intern(node)
+            let isProduct: Bool
+            switch node {
+            case .multiply, .divide, .negate: isProduct = !shape(written).isScalar
+            default: isProduct = false
+            }
+            let (factors, divisors, matrix) = isProduct ? parts(written) : ([], [], nil)
+            if let matrix, !factors.isEmpty || !divisors.isEmpty {
+                var scalar = factors.dropFirst().reduce(factors.first ?? number(.one)) { multiply($0, $1) }
+                if let first = divisors.first {
+                    scalar = intern(.divide(scalar, divisors.dropFirst().reduce(first) { multiply($0, $1) }))
+                }
+                written = multiply(scalar, matrix)
+            }
+            if written != id { rewritten[id] = written }
+        }
+        return rewritten[root] ?? root
+    }
+}

@@ -46,6 +46,14 @@ extension IndexContext {
     /// an entry that opens into few factors opens into fewer, so the bound is checked once,
     /// at the top.)
     private func appendOpened(_ id: ExprID, _ indices: [Index], to term: inout Term) {
+        guard indices.isEmpty, !registeredScalars.contains(id) else { return appendOpenedEntry(id, indices, to: &term) }
+        let (start, before) = (term.factors.count, term.coefficient)
+        appendOpenedEntry(id, indices, to: &term)
+        registerOpenedScalar(id, factors: term.factors[start...], coefficient: before.isZero ? .zero : term.coefficient / before)
+    }
+
+    /// ``appendOpened(_:_:to:)`` for one node.
+    private func appendOpenedEntry(_ id: ExprID, _ indices: [Index], to term: inout Term) {
         let table = self.table
         precondition(indices.count == table.shape(id).indexCount, "index count does not fit the shape")
         switch table[id] {

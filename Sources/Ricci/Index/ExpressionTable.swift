@@ -50,6 +50,28 @@ enum ExprNode: Hashable {
             return ChildList(a, b)
         }
     }
+
+    /// The node with each child `c` replaced by `map(c)`.
+    func mappingChildren(_ map: (ExprID) -> ExprID) -> ExprNode {
+        switch self {
+        case .number, .variable, .identity, .ones, .zeros, .commutation: return self
+        case .add(let a, let b): return .add(map(a), map(b))
+        case .subtract(let a, let b): return .subtract(map(a), map(b))
+        case .negate(let a): return .negate(map(a))
+        case .multiply(let a, let b): return .multiply(map(a), map(b))
+        case .hadamard(let a, let b): return .hadamard(map(a), map(b))
+        case .elementwiseDivide(let a, let b): return .elementwiseDivide(map(a), map(b))
+        case .divide(let a, let b): return .divide(map(a), map(b))
+        case .power(let a, let c): return .power(map(a), c)
+        case .matrixPower(let a, let k): return .matrixPower(map(a), k)
+        case .elementwisePower(let a, let c): return .elementwisePower(map(a), c)
+        case .powerBy(let a, let b): return .powerBy(map(a), map(b))
+        case .elementwisePowerBy(let a, let b): return .elementwisePowerBy(map(a), map(b))
+        case .transpose(let a): return .transpose(map(a))
+        case .apply(let function, let a): return .apply(function, map(a))
+        case .apply2(let function, let a, let b): return .apply2(function, map(a), map(b))
+        }
+    }
 }
 
 /// The children of a node: none, one or two.

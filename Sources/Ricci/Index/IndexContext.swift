@@ -21,6 +21,13 @@ final class IndexContext {
     /// Each node's place in the entry-wise blocks of its dependence on ``blockVariable``
     /// (see ``entrywiseBlock(_:dependingOn:)``).
     @exclusivity(unchecked) var blockRegions: [ExprID: EntrywiseBlock?] = [:]
+    /// The scalar sub-expressions that lowering opened into summed factors (`sum(A x)`,
+    /// `tr(M)`, `xᵀy`), by the canonical form of those factors, each with the number its
+    /// opening took out: lifting writes a closed cluster of that form as the expression the
+    /// input gave (see ``recognizingOpenedScalars(_:free:)``).
+    @exclusivity(unchecked) var openedScalars: [Term: (id: ExprID, coefficient: Rational)] = [:]
+    /// The scalar sub-expressions already in ``openedScalars`` (or found not to belong).
+    @exclusivity(unchecked) var registeredScalars: Set<ExprID> = []
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {

@@ -52,6 +52,7 @@ extension IndexContext {
         guard free.count <= 2 else {
             throw LiftError(reason: "an order-\(free.count) result has no matrix form")
         }
+        let term = recognizingOpenedScalars(term, free: free)
         var graph = LiftGraph(terminals: free)
         var scalars: [LiftedTerm.ScalarPower] = []
         for factor in term.factors {

@@ -228,6 +228,30 @@ extension ExpressionTable {
             let (y, right) = monomial(b)
             guard !y.isZero else { break }
             return (x / y, left.times(right.reciprocal))
+        // Between scalars, products, quotients and powers are entry-wise (of 1×1 matrices);
+        // `uᵀv` is a scalar too, but not a product of scalars.
+        case .multiply(let a, let b) where shape(a).isScalar && shape(b).isScalar,
+             .divide(let a, let b) where shape(a).isScalar:
+            let (x, left) = monomial(a)
+            let (y, right) = monomial(b)
+            if case .multiply = self[id] { return (x * y, left.times(right)) }
+            guard !y.isZero else { break }
+            return (x / y, left.times(right.reciprocal))
+        case .power(let a, let exponent) where shape(id).isScalar:
+            let (x, inner) = monomial(a)
+            if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
+        // Between scalars, products, quotients and powers are entry-wise (of 1×1 matrices);
+        // `uᵀv` is a scalar too, but not a product of scalars.
+        case .multiply(let a, let b) where shape(a).isScalar && shape(b).isScalar,
+             .divide(let a, let b) where shape(a).isScalar:
+            let (x, left) = monomial(a)
+            let (y, right) = monomial(b)
+            if case .multiply = self[id] { return (x * y, left.times(right)) }
+            guard !y.isZero else { break }
+            return (x / y, left.times(right.reciprocal))
+        case .power(let a, let exponent) where shape(id).isScalar:
+            let (x, inner) = monomial(a)
+            if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
         case .multiply(let a, let b):
             if let value = numberValue(a) {
                 let (x, inner) = monomial(b)
@@ -257,6 +281,7 @@ extension ExpressionTable {
     /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
     /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial.
     func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
+        if shape.isScalar { return scalarProduct(monomial) }
         // A half power is the square root it was read from.
         func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
             exponent == .half ? apply(.elementwise(.sqrt), atom) : elementwisePower(atom, exponent)
@@ -268,5 +293,17 @@ extension ExpressionTable {
             ?? (denominator.isEmpty ? ones(shape) : number(.one))
         for divisor in denominator { value = intern(.elementwiseDivide(value, divisor)) }
         return value
+    }
+
+    /// A monomial of scalars as a person writes it: `a b² / c`, `1` for the empty monomial.
+    private func scalarProduct(_ monomial: Monomial) -> ExprID {
+        func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
+            exponent == .half ? apply(.elementwise(.sqrt), atom) : power(atom, exponent)
+        }
+        let numerator = monomial.powers.filter { !$0.exponent.isNegative }.map { raised($0.atom, $0.exponent) }
+        let denominator = monomial.powers.filter { $0.exponent.isNegative }.map { raised($0.atom, -$0.exponent) }
+        let value = numerator.first.map { numerator.dropFirst().reduce($0, multiply) } ?? number(.one)
+        guard let first = denominator.first else { return value }
+        return intern(.divide(value, denominator.dropFirst().reduce(first, multiply)))
     }
 }

@@ -25,26 +25,9 @@ extension ExpressionTable {
             // Most nodes are written as they are: those whose operands stayed and that no rule
             // looks at are passed over without building anything.
             guard mayBeRewritten(id) || self[id].children.contains(where: { rewritten[$0] != nil }) else { continue }
-            func mapped(_ child: ExprID) -> ExprID { rewritten[child] ?? child }
-            let node: ExprNode
-            switch self[id] {
-            case .add(let a, let b): node = .add(mapped(a), mapped(b))
-            case .subtract(let a, let b): node = .subtract(mapped(a), mapped(b))
-            case .negate(let a): node = .negate(mapped(a))
-            case .multiply(let a, let b): node = .multiply(mapped(a), mapped(b))
-            case .hadamard(let a, let b): node = .hadamard(mapped(a), mapped(b))
-            case .elementwiseDivide(let a, let b): node = .elementwiseDivide(mapped(a), mapped(b))
-            case .divide(let a, let b): node = .divide(mapped(a), mapped(b))
-            case .power(let a, let c): node = .power(mapped(a), c)
-            case .matrixPower(let a, let k): node = .matrixPower(mapped(a), k)
-            case .elementwisePower(let a, let c): node = .elementwisePower(mapped(a), c)
-            case .powerBy(let a, let b): node = .powerBy(mapped(a), mapped(b))
-            case .elementwisePowerBy(let a, let b): node = .elementwisePowerBy(mapped(a), mapped(b))
-            case .transpose(let a): node = .transpose(mapped(a))
-            case .apply(let function, let a): node = .apply(function, mapped(a))
-            case .apply2(let function, let a, let b): node = .apply2(function, mapped(a), mapped(b))
-            case .number, .variable, .identity, .ones, .zeros, .commutation: continue
-            }
+            // Leaves are written as they are.
+            if self[id].children.isEmpty { continue }
+            let node = self[id].mappingChildren { rewritten[$0] ?? $0 }
             let written = writtenNode(node)
             if written != id { rewritten[id] = written }
         }
