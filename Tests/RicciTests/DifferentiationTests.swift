@@ -181,6 +181,12 @@ private func derivative(
         let plain = try #require(byMatrix.plain)
         #expect(!plain.contains("x'*sum(pinv(X), 1)'"), "\(plain)")
         #expect(byMatrix.verify().verdict == .passed)
+        // A power by a constant exponent is entry-wise in its base, and its lowered exponent
+        // is folded (`t − 2`, not `t − 1 − 1`).
+        let power = try derivative("(1 + sum(A*x)^2)^t", "x", ["t:", "A:m,n", "x:n"], hessian: true)
+        #expect(power.index.terms.count == 1, "\(IndexPrinter.print(power.index))")
+        #expect(try #require(power.plain).contains("^(t - 2)"), "\(power.plain ?? "")")
+        #expect(power.verify().verdict == .passed)
     }
 
     /// The outer product of a Hessian's first derivatives is one `vec(G) vec(G)ᵀ`: the row

@@ -264,7 +264,7 @@ extension IndexContext {
     private func powerByRule(
         _ id: ExprID, base a: ExprID, exponent t: ExprID, at indices: [Index], _ target: DerivativeTarget
     ) throws -> [Term] {
-        let lowered = table.subtract(t, table.number(.one))
+        let lowered = table.decremented(t)
         let reduced = table.shape(id).isScalar ? intern(.powerBy(a, lowered)) : intern(.elementwisePowerBy(a, lowered))
         let baseSide = product(lower(t, []), lower(reduced, indices))
         let exponentSide = product(lower(id, indices), lower(table.apply(.elementwise(.log), a), indices))

@@ -77,6 +77,10 @@ extension IndexContext {
             return joined(a, b)
         case .power(let a, _) where shape.isScalar:
             return joined(a)
+        // A power by a constant expression (`u.^(t − 1)`) is entry-wise in its base.
+        case .powerBy(let a, let t) where !table.depends(t, on: variable),
+             .elementwisePowerBy(let a, let t) where !table.depends(t, on: variable):
+            return joined(a)
         case .multiply(let a, let b) where isConstantScalar(a) && !shape.isScalar:
             return joined(b)
         case .multiply(let a, let b) where isConstantScalar(b) && !shape.isScalar:
@@ -167,6 +171,11 @@ extension IndexContext {
                           sign: .minusOne)
         case .elementwisePower(let a, let exponent), .power(let a, let exponent):
             result = times(try d(a), power(a, exponent - .one)).map { $0.mapValues { $0 * exponent } }
+        case .powerBy(let a, let t), .elementwisePowerBy(let a, let t):
+            // (a^t)′ = t a^(t−1) a′, the exponent constant (the block holds no other).
+            let lowered = table.decremented(t)
+            let reduced = table.intern(table.shape(id).isScalar ? .powerBy(a, lowered) : .elementwisePowerBy(a, lowered))
+            result = times(times(try d(a), value(reduced)), value(t))
         case .apply(let function, let a):
             let outer = try elementwiseDerivative(function, of: id, argument: a, at: freshIndices(for: id))
             var slope: Polynomial? = outer.coefficient.isZero ? [:] : [.one: outer.coefficient]

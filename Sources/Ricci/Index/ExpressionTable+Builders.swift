@@ -220,6 +220,17 @@ extension ExpressionTable {
         return intern(.add(broadcastOne(a, with: b), broadcastOne(b, with: a)))
     }
 
+    /// The scalar `t − 1` with its numbers folded: `3 − 1 = 2`, `(u − 1) − 1 = u − 2`,
+    /// `(u + 1) − 1 = u` (the exponent a power rule lowers, once per order).
+    func decremented(_ t: ExprID) -> ExprID {
+        if let value = numberValue(t) { return number(value - .one) }
+        if case .subtract(let u, let c) = self[t], let value = numberValue(c) { return subtract(u, number(value + .one)) }
+        if case .add(let u, let c) = self[t], let value = numberValue(c) {
+            return value.isOne ? u : add(u, number(value - .one))
+        }
+        return subtract(t, number(.one))
+    }
+
     /// `a - b`, with zero terms dropped where the other term has the difference's shape, an
     /// all-ones matrix written as the number 1 that broadcasts (`1 - tanh(X).^2`), and
     /// `1 - sigmoid(-z) = sigmoid(z)`.
