@@ -240,18 +240,6 @@ extension ExpressionTable {
         case .power(let a, let exponent) where shape(id).isScalar:
             let (x, inner) = monomial(a)
             if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
-        // Between scalars, products, quotients and powers are entry-wise (of 1×1 matrices);
-        // `uᵀv` is a scalar too, but not a product of scalars.
-        case .multiply(let a, let b) where shape(a).isScalar && shape(b).isScalar,
-             .divide(let a, let b) where shape(a).isScalar:
-            let (x, left) = monomial(a)
-            let (y, right) = monomial(b)
-            if case .multiply = self[id] { return (x * y, left.times(right)) }
-            guard !y.isZero else { break }
-            return (x / y, left.times(right.reciprocal))
-        case .power(let a, let exponent) where shape(id).isScalar:
-            let (x, inner) = monomial(a)
-            if let scale = x.power(exponent), let raised = inner.raised(to: exponent) { return (scale, raised) }
         case .multiply(let a, let b):
             if let value = numberValue(a) {
                 let (x, inner) = monomial(b)
