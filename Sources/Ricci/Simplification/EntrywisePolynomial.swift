@@ -219,22 +219,15 @@ extension ExpressionTable {
         case .negate(let a):
             let (coefficient, monomial) = self.monomial(a)
             return (-coefficient, monomial)
-        case .hadamard(let a, let b):
+        // Between scalars, products, quotients and powers are entry-wise too (of 1×1
+        // matrices); `uᵀv` is a scalar, but not a product of scalars.
+        case .hadamard(let a, let b), .multiply(let a, let b) where shape(a).isScalar && shape(b).isScalar:
             let (x, left) = monomial(a)
             let (y, right) = monomial(b)
             return (x * y, left.times(right))
-        case .elementwiseDivide(let a, let b):
+        case .elementwiseDivide(let a, let b), .divide(let a, let b) where shape(a).isScalar:
             let (x, left) = monomial(a)
             let (y, right) = monomial(b)
-            guard !y.isZero else { break }
-            return (x / y, left.times(right.reciprocal))
-        // Between scalars, products, quotients and powers are entry-wise (of 1×1 matrices);
-        // `uᵀv` is a scalar too, but not a product of scalars.
-        case .multiply(let a, let b) where shape(a).isScalar && shape(b).isScalar,
-             .divide(let a, let b) where shape(a).isScalar:
-            let (x, left) = monomial(a)
-            let (y, right) = monomial(b)
-            if case .multiply = self[id] { return (x * y, left.times(right)) }
             guard !y.isZero else { break }
             return (x / y, left.times(right.reciprocal))
         case .power(let a, let exponent) where shape(id).isScalar:
@@ -267,31 +260,27 @@ extension ExpressionTable {
     }
 
     /// A monomial as an expression: the entry-wise product of its atoms' powers (negative
-    /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial.
+    /// powers divide, `1 ⊘ d` for no positive one), `ones` for the empty monomial; between
+    /// scalars the ordinary operations, `a b²/(c d)` as a person writes it, `1` for the empty
+    /// monomial.
     func entrywiseProduct(_ monomial: Monomial, shape: Shape) -> ExprID {
-        if shape.isScalar { return scalarProduct(monomial) }
+        let isScalar = shape.isScalar
         // A half power is the square root it was read from.
         func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
-            exponent == .half ? apply(.elementwise(.sqrt), atom) : elementwisePower(atom, exponent)
+            if exponent == .half { return apply(.elementwise(.sqrt), atom) }
+            return isScalar ? power(atom, exponent) : elementwisePower(atom, exponent)
         }
+        func times(_ a: ExprID, _ b: ExprID) -> ExprID { isScalar ? multiply(a, b) : hadamard(a, b) }
         let numerator = monomial.powers.filter { !$0.exponent.isNegative }.map { raised($0.atom, $0.exponent) }
         let denominator = monomial.powers.filter { $0.exponent.isNegative }.map { raised($0.atom, -$0.exponent) }
         // `1 ⊘ d` broadcasts its 1 as a person writes it; a monomial without atoms is `ones`.
-        var value = numerator.first.map { numerator.dropFirst().reduce($0, hadamard) }
-            ?? (denominator.isEmpty ? ones(shape) : number(.one))
+        var value = numerator.first.map { numerator.dropFirst().reduce($0, times) }
+            ?? (denominator.isEmpty && !isScalar ? ones(shape) : number(.one))
+        if isScalar {
+            guard let first = denominator.first else { return value }
+            return intern(.divide(value, denominator.dropFirst().reduce(first, multiply)))
+        }
         for divisor in denominator { value = intern(.elementwiseDivide(value, divisor)) }
         return value
-    }
-
-    /// A monomial of scalars as a person writes it: `a b² / c`, `1` for the empty monomial.
-    private func scalarProduct(_ monomial: Monomial) -> ExprID {
-        func raised(_ atom: ExprID, _ exponent: Rational) -> ExprID {
-            exponent == .half ? apply(.elementwise(.sqrt), atom) : power(atom, exponent)
-        }
-        let numerator = monomial.powers.filter { !$0.exponent.isNegative }.map { raised($0.atom, $0.exponent) }
-        let denominator = monomial.powers.filter { $0.exponent.isNegative }.map { raised($0.atom, -$0.exponent) }
-        let value = numerator.first.map { numerator.dropFirst().reduce($0, multiply) } ?? number(.one)
-        guard let first = denominator.first else { return value }
-        return intern(.divide(value, denominator.dropFirst().reduce(first, multiply)))
     }
 }

@@ -171,7 +171,7 @@ final class MatrixSimplifier {
             pulled.append(candidate)
         }
         if !pulled.isEmpty {
-            let before = recording ? written(table.expression(of: sum, shape: shape), times: shared, shape: shape) : nil
+            let before = recording ? written(sum, times: shared, shape: shape) : nil
             for index in sum.indices {
                 for scalar in pulled { sum[index].scalars.remove(at: sum[index].scalars.firstIndex(of: scalar)!) }
             }
@@ -179,18 +179,18 @@ final class MatrixSimplifier {
             if let before {
                 steps.append(SimplificationStep(
                     rule: "pull-common-scalar", before: before,
-                    after: written(table.expression(of: sum, shape: shape), times: shared, shape: shape)))
+                    after: written(sum, times: shared, shape: shape)))
             }
         }
         guard !sum.contains(where: { $0.coefficient.isZero }), let common = Self.commonFactor(sum.map(\.coefficient))
         else { return }
-        let before = recording ? written(table.expression(of: sum, shape: shape), times: shared, shape: shape) : nil
+        let before = recording ? written(sum, times: shared, shape: shape) : nil
         for index in sum.indices { sum[index].coefficient = sum[index].coefficient / common }
         shared.coefficient *= common
         if let before {
             steps.append(SimplificationStep(
                 rule: "pull-common-coefficient", before: before,
-                after: written(table.expression(of: sum, shape: shape), times: shared, shape: shape)))
+                after: written(sum, times: shared, shape: shape)))
         }
     }
 
