@@ -80,6 +80,14 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
     }
 
+    /// A Jacobian that forward mode keeps open is passed on with its factors `𝟏[k]` on the
+    /// indices its uses sum over: `Σ_{k,l} ∂(Z − β)[k,l]/∂β` is `−n²`, not `−1` (Hessians by a
+    /// scalar of `‖W − W − β‖` and of `‖(K + K)ᵀ + c(t + I)‖`).
+    @Test(arguments: [UInt64(50_022_162), 50_046_387])
+    func anOpenJacobianKeepsItsBroadcastIndices(seed: UInt64) {
+        #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
+    }
+
     /// A function that divides by zero everywhere (`x - x` is 0) has no derivative to print:
     /// `1/0` was printed, unverified, since no test point had a finite value.
     @Test(arguments: ["(alpha - alpha)^(-1).*(t - beta)", "sigmoid((alpha - alpha).^(-1))*beta", "t/0"])

@@ -189,6 +189,21 @@ private func derivative(
         #expect(power.verify().verdict == .passed)
     }
 
+    /// Forward mode takes the Jacobian of a node that several parents reach once and uses it
+    /// as one matrix: `∂(A s + B s)` with `s = softmax(x)` is `A J + B J`, two terms, not the
+    /// four of `J = diagm(s) − s sᵀ` copied into each; the Hessian of a softmax of a softmax
+    /// stays a few dozen terms.
+    @Test func sharedJacobiansAreTakenOnce() throws {
+        let jacobian = try derivative("A*softmax(x) + B*softmax(x)", "x", ["A:m,n", "B:m,n", "x:n"])
+        #expect(jacobian.index.terms.count == 2, "\(IndexPrinter.print(jacobian.index))")
+        #expect(jacobian.verify().verdict == .passed)
+        let hessian = try derivative(
+            "u'*log(softmax(softmax(diag(u*(-1*ones(1,k))) + u./(softplus(u) + 1/2)./sigmoid(u)) - 1/2*ones(k)))", "u",
+            ["u:k"], hessian: true)
+        #expect(hessian.index.terms.count <= 40, "\(hessian.index.terms.count) terms")
+        #expect(hessian.verify().verdict == .passed)
+    }
+
     /// The outer product of a Hessian's first derivatives is one `vec(G) vec(G)ᵀ`: the row
     /// side's `vec`s merge as the column side's do, their scalars come out, and a mostly
     /// negative sum is written with its minus outside, so that both sides read the same `G`.

@@ -56,6 +56,16 @@ extension IndexContext {
         if id == target.node {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }
+        if target.recursive, let closed = try closedJacobian(id, at: indices, target, derive: {
+            try openDerivative(id, at: indices, target)
+        }) {
+            return closed
+        }
+        return try openDerivative(id, at: indices, target)
+    }
+
+    /// ``differentiate(_:at:_:)`` by the rule of the node, its Jacobian not closed.
+    private func openDerivative(_ id: ExprID, at indices: [Index], _ target: DerivativeTarget) throws -> [Term] {
         // An entry-wise block reaching a base more than once: per base, one term per term of
         // its derivative (forward mode, where the recursion would make one per path).
         if target.recursive, let block = entrywiseBlock(id, dependingOn: target.variable),

@@ -12,6 +12,8 @@ extension IndexContext {
         let variableNode = table.intern(.variable(variable))
         let target = DerivativeTarget(node: variableNode, indices: variableIndices, recursive: true, variable: variable)
         guard root == variableNode || table.depends(root, on: variable) else { return [] }
+        let saved = beginForwardDerivative(of: [root], variable: variable)
+        defer { endForwardDerivative(restoring: saved) }
         let terms = try derivative(of: root, at: indices, target)
         let result = merged(terms, free: indices + variableIndices)
         if let trace {
@@ -38,6 +40,11 @@ extension IndexContext {
         let variableNode = table.intern(.variable(variable))
         let target = DerivativeTarget(node: variableNode, indices: variableIndices, recursive: true, variable: variable)
         var result: [Term] = []
+        let roots = terms.flatMap { term in term.factors.compactMap { factor -> ExprID? in
+            if case .entry(let id, _, _) = factor { return id } else { return nil }
+        } }
+        let saved = beginForwardDerivative(of: roots, variable: variable)
+        defer { endForwardDerivative(restoring: saved) }
         for term in terms {
             for (position, factor) in term.factors.enumerated() {
                 guard case .entry(let id, let indices, let exponent) = factor,

@@ -28,6 +28,14 @@ final class IndexContext {
     @exclusivity(unchecked) var openedScalars: [Term: (id: ExprID, coefficient: Rational)] = [:]
     /// The scalar sub-expressions already in ``openedScalars`` (or found not to belong).
     @exclusivity(unchecked) var registeredScalars: Set<ExprID> = []
+    /// The variable of the forward derivative under way, which ``forwardUses`` and
+    /// ``closedJacobians`` are about.
+    @exclusivity(unchecked) var jacobianVariable: String?
+    /// Per node of the forward derivative under way, how many parents reach it.
+    @exclusivity(unchecked) var forwardUses: [ExprID: Int] = [:]
+    /// The Jacobians of shared nodes taken so far in it (see
+    /// ``closedJacobian(_:at:_:derive:)``).
+    @exclusivity(unchecked) var closedJacobians: [ExprID: ClosedJacobian] = [:]
 
     /// A context over a table, timing its stages into `profile` if given.
     init(table: ExpressionTable, profile: StageProfile? = nil) {
