@@ -80,11 +80,14 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
     }
 
-    /// A Jacobian that forward mode keeps open is passed on with its factors `𝟏[k]` on the
-    /// indices its uses sum over: `Σ_{k,l} ∂(Z − β)[k,l]/∂β` is `−n²`, not `−1` (Hessians by a
-    /// scalar of `‖W − W − β‖` and of `‖(K + K)ᵀ + c(t + I)‖`).
-    @Test(arguments: [UInt64(50_022_162), 50_046_387])
-    func anOpenJacobianKeepsItsBroadcastIndices(seed: UInt64) {
+    /// The Jacobians of shared nodes in forward mode. One passed on open keeps its factors
+    /// `𝟏[k]` on the indices its uses sum over: `Σ_{k,l} ∂(Z − β)[k,l]/∂β` is `−n²`, not `−1`
+    /// (Hessians by a scalar of `‖W − W − β‖` and of `‖(K + K)ᵀ + c(t + I)‖`). One closed is
+    /// taken at indices of its own: a mixed derivative's first step leaves canonical terms,
+    /// whose summed indices merging would also give to the Jacobian's (`Σ_l s[i] s[l]` became
+    /// `s[i]²`, and `∂softmax(β + z)/∂β`, zero, came out `s − s^⊙2`).
+    @Test(arguments: [UInt64(50_022_162), 50_046_387, 50_062_098, 50_074_950])
+    func jacobiansOfSharedNodesAreRight(seed: UInt64) {
         #expect(Campaign.run(seed: seed, depth: 12).outcome == .right)
     }
 

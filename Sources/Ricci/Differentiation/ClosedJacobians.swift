@@ -44,10 +44,10 @@ extension IndexContext {
     static let mostJacobianIndices = 2
 
     /// `∂ id[indices] / ∂ X[target.indices]` in forward mode for a node that several parents
-    /// reach: its terms, made by `derive` the first time, are lifted to one matrix
-    /// expression `J` (`J[i,p] = ∂N[i]/∂x[p]`, for a vector `N` and a vector variable `x`;
-    /// a vector for a scalar node or a scalar variable), and every use is the one entry
-    /// `J[indices, target.indices]`.
+    /// reach: its terms, made by `derive` (at the node indices it is given) the first time, are
+    /// lifted to one matrix expression `J` (`J[i,p] = ∂N[i]/∂x[p]`, for a vector `N` and a
+    /// vector variable `x`; a vector for a scalar node or a scalar variable), and every use is
+    /// the one entry `J[indices, target.indices]`.
     ///
     /// This is forward mode's counterpart of a closed adjoint: without it the derivative of
     /// a shared node is taken again at each parent and its terms are multiplied into every
@@ -57,7 +57,7 @@ extension IndexContext {
     /// reached once, its indices cannot be the free indices of a matrix, or its Jacobian has
     /// one term or no matrix form: then the caller takes the derivative as it is.
     func closedJacobian(_ id: ExprID, at indices: [Index], _ target: DerivativeTarget,
-                        derive: () throws -> [Term]) rethrows -> [Term]? {
+                        derive: ([Index]) throws -> [Term]) rethrows -> [Term]? {
         guard jacobianVariable == target.variable, (forwardUses[id] ?? 0) > 1 else { return nil }
         let free = indices + target.indices
         guard free.count <= Self.mostJacobianIndices, Set(free).count == free.count,
@@ -71,26 +71,33 @@ extension IndexContext {
         case nil:
             break
         }
-        // Merging drops a factor `𝟏[k]` on a free index; the terms returned open keep it, as
-        // the caller sums over that index (`Σ_{k,l} ∂(Z − β)[k,l]/∂β = −n²`).
-        let derived = try derive()
-        let terms = merged(derived, free: free)
-        let shape: Shape = switch free.count {
-        case 0: .scalar
-        case 1: .vector(range(of: free[0]))
-        default: Shape(range(of: free[0]), range(of: free[1]))
-        }
-        guard terms.count > 1, !shape.hasProductAxis, let lifted = try? lift(terms, free: free, shape: shape) else {
+        // The Jacobian is taken at fresh indices of the node: the caller's may be summed
+        // indices of a canonical term (negative names), which merging would give to indices
+        // of its own. Merging also drops a factor `𝟏[k]` on a free index, so the terms passed
+        // on open are the derived ones, which keep it: the caller sums over that index
+        // (`Σ_{k,l} ∂(Z − β)[k,l]/∂β = −n²`).
+        let own = freshIndices(for: id)
+        guard own.count == indices.count else { return nil }
+        let derived = try derive(own)
+        func passedOpen() -> [Term] {
             closedJacobians[id] = .open
-            return derived
+            let renaming = Dictionary(uniqueKeysWithValues: zip(own, indices))
+            return derived.map { $0.renamed { renaming[$0] ?? $0 } }
+        }
+        let ownFree = own + target.indices
+        let terms = merged(derived, free: ownFree)
+        let shape: Shape = switch ownFree.count {
+        case 0: .scalar
+        case 1: .vector(range(of: ownFree[0]))
+        default: Shape(range(of: ownFree[0]), range(of: ownFree[1]))
+        }
+        guard terms.count > 1, !shape.hasProductAxis, let lifted = try? lift(terms, free: ownFree, shape: shape) else {
+            return passedOpen()
         }
         // A term that does not hold a free index (`∂(Z − β)[k,l]/∂β = −1`) lifts to a scalar:
         // stretched, it keeps the shape whose entries the uses sum over.
         let jacobian = table.stretched(expression(of: lifted, shape: shape), to: shape)
-        guard table.shape(jacobian) == shape else {
-            closedJacobians[id] = .open
-            return derived
-        }
+        guard table.shape(jacobian) == shape else { return passedOpen() }
         closedJacobians[id] = .closed(jacobian)
         return [Term(.one, [.entry(jacobian, IndexList(free), exponent: .one)])]
     }

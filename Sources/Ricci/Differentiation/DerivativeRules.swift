@@ -56,8 +56,8 @@ extension IndexContext {
         if id == target.node {
             return [Term(.one, zip(indices, target.indices).map { .delta($0, $1) })]
         }
-        if target.recursive, let closed = try closedJacobian(id, at: indices, target, derive: {
-            try openDerivative(id, at: indices, target)
+        if target.recursive, let closed = try closedJacobian(id, at: indices, target, derive: { own in
+            try openDerivative(id, at: own, target)
         }) {
             return closed
         }
