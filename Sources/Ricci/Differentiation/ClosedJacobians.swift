@@ -11,14 +11,16 @@ enum ClosedJacobian {
 }
 
 extension IndexContext {
+    /// What a forward derivative keeps of its shared nodes: their uses, their Jacobians so
+    /// far, the variable.
+    typealias ForwardDerivativeState = (uses: [ExprID: Int], jacobians: [ExprID: ClosedJacobian], variable: String?)
+
     /// Starts a forward derivative of `roots` by `variable`: counts, per node that depends on
     /// the variable, the parents that reach it (``forwardUses``; a root once per time it is
     /// listed, as the factors of the terms of a derivative of higher order list it), and
     /// forgets the Jacobians closed for another derivative. Returns what it replaced, for
     /// ``endForwardDerivative(restoring:)``.
-    func beginForwardDerivative(of roots: [ExprID], variable: String)
-        -> (uses: [ExprID: Int], jacobians: [ExprID: ClosedJacobian], variable: String?)
-    {
+    func beginForwardDerivative(of roots: [ExprID], variable: String) -> ForwardDerivativeState {
         let saved = (forwardUses, closedJacobians, jacobianVariable)
         var uses: [ExprID: Int] = [:]
         var visited: Set<ExprID> = []
@@ -36,7 +38,7 @@ extension IndexContext {
     }
 
     /// Puts back what ``beginForwardDerivative(of:variable:)`` replaced.
-    func endForwardDerivative(restoring saved: (uses: [ExprID: Int], jacobians: [ExprID: ClosedJacobian], variable: String?)) {
+    func endForwardDerivative(restoring saved: ForwardDerivativeState) {
         (forwardUses, closedJacobians, jacobianVariable) = saved
     }
 
