@@ -69,4 +69,17 @@ import Testing
         #expect(i.rangeNumber == k.rangeNumber && i.rangeNumber != j.rangeNumber)
         #expect(i != k)
     }
+    /// A power of an inverse as the input spells it, `inv(A)^2`, is the node that a product
+    /// of inverses becomes, `A^-2`: one node, so that a derivation differentiates it once.
+    @Test func powersOfAnInverseAreOneNode() throws {
+        let table = try table()
+        func node(_ text: String) throws -> ExprID {
+            let declarations = try Declarations(parsingVariables: ["A:n,n"], functions: [])
+            return table.intern(tree: try CheckedExpression(parsing: text, declarations: declarations).expression)
+        }
+        let square = try node("inv(A)^2")
+        #expect(try node("A^(-2)") == square)
+        #expect(try node("inv(A)*inv(A)") == square)
+        #expect(try node("inv(A)^3") != square)
+    }
 }

@@ -289,7 +289,9 @@ final class ExpressionTable {
             return notingDivisionByZero(intern(.divide(dividend, divisor)), isZero(divisor))
         case .power(let a, let c):
             let base = intern(tree: a)
-            guard shape(base).isScalar else { return intern(.matrixPower(base, c.numerator)) }
+            // The builder's canonical form: `inv(A)^2` is the node `A^-2` that products of
+            // inverses become, so that both spellings are one node, differentiated once.
+            guard shape(base).isScalar else { return matrixPower(base, c.numerator) }
             return notingDivisionByZero(intern(.power(base, c)), c.isNegative && isZero(base))
         case .elementwisePower(let a, let c):
             let base = intern(tree: a)
