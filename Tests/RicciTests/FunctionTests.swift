@@ -20,6 +20,7 @@ private func derivative(_ expression: String, _ variable: String, _ declarations
         ("mean(exp(X))", "X", [], "exp(X)/numel(X)"),
         ("sum(mean(exp(A*X), 1))", "X", ["X:k,n", "A:m,k"], "A'*exp(A*X)/size(A, 1)"),
         ("mean(x)", "x", [], "ones(m)/numel(x)"),
+        ("mean(exp(X*Y))", "X", ["X:m,n", "Y:n,k"], "exp(X*Y)*Y'/numel(X*Y)"),
         ("numel(x)*x'*x", "x", [], "2*numel(x)*x"),
         ("sum(X)/size(X, 1)", "X", [], "ones(m,n)/size(X, 1)"),
         // Norms, signs and steps.

@@ -288,8 +288,12 @@ extension ExpressionTable {
             if let rows = literalSize(argument.rows), let columns = literalSize(argument.columns) {
                 return number(Rational(rows * columns))
             }
-            // `numel(exp(X))` is `numel(X)`, `numel(X*w)` is `size(X, 1)`.
+            // `numel(exp(X))` is `numel(X)`, `numel(X*w)` is `size(X, 1)`, `numel(exp(X*Y))`
+            // is `numel(X*Y)`.
             if let count = countReadOffVariable(in: a, shape: argument, whole: true) { return count }
+            if let smallest = smallestPart(of: a, shaped: argument), smallest != a {
+                return intern(.apply(.numel, smallest))
+            }
         case .size(let axis):
             let dimension = axis == 1 ? argument.rows : argument.columns
             if let size = literalSize(dimension) { return number(Rational(size)) }
@@ -360,6 +364,17 @@ extension ExpressionTable {
             if own.columns == length { return intern(.apply(.size(axis: 2), id)) }
         }
         return nil
+    }
+
+    /// The sub-expression of `a` (or `a`) of shape `wanted` with the fewest operators, the
+    /// first met among equals: what `numel` of a shape is best written of.
+    private func smallestPart(of a: ExprID, shaped wanted: Shape) -> ExprID? {
+        var best: (id: ExprID, operators: Int)?
+        for id in topologicalOrder(from: a) where shape(id) == wanted {
+            let operators = operatorCount(id)
+            if operators < best?.operators ?? .max { best = (id, operators) }
+        }
+        return best?.id
     }
 
     /// True when `a` is `M − mean(M, 2)` and `sums` the row sums (or `M − mean(M, 1)` and
