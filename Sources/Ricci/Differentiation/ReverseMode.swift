@@ -103,7 +103,7 @@ extension IndexContext {
             return adjoint.map { refreshed($0, free: indices) }
         }
         let closed = expression(of: lifted, shape: table.shape(node))
-        guard table.productFactors(closed, atMost: Self.longestOpenAdjoint) != nil else {
+        guard table.hasProductFactors(closed, atMost: Self.longestOpenAdjoint) else {
             return [Term(.one, [.entry(closed, IndexList(indices), exponent: .one)])]
         }
         return [lower(closed, indices)]

@@ -583,7 +583,7 @@ final class ExpressionTable {
             // A long product is not examined (its symmetry would cost its length every time
             // a longer product is built on it); it counts as not known to be symmetric.
             let id = intern(node)
-            guard productFactors(id, atMost: ExpressionTable.longestOptimizedChain) != nil else { return false }
+            guard hasProductFactors(id, atMost: ExpressionTable.longestOptimizedChain) else { return false }
             let chain = productChain(of: id)
             if chain == transposedChain(chain) { return true }
             // A A⁺ and A⁺ A are symmetric (a Penrose condition), and so is C A A⁺ Cᵀ.

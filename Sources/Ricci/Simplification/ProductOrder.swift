@@ -58,6 +58,23 @@ extension ExpressionTable {
         return factors
     }
 
+    /// Whether the products and transposes at the top of `id` have at most `limit` factors,
+    /// as ``productFactors(_:atMost:)`` counts them: the same walk, stopped past the limit,
+    /// with no list made (most callers only ask whether a product is short).
+    func hasProductFactors(_ id: ExprID, atMost limit: Int) -> Bool {
+        productFactorsLeft(id, limit) >= 0
+    }
+
+    /// `left` less the factors of `id`, negative once past zero (the walk stops there).
+    private func productFactorsLeft(_ id: ExprID, _ left: Int) -> Int {
+        guard left >= 0 else { return left }
+        switch self[id] {
+        case .multiply(let a, let b): return productFactorsLeft(b, productFactorsLeft(a, left))
+        case .transpose(let a), .negate(let a): return productFactorsLeft(a, left)
+        default: return left - 1
+        }
+    }
+
     /// The product of `factors` (in this order for the non-scalar ones) built to be cheap
     /// and legible: numbers multiplied into one coefficient, scalars in front, the matrix
     /// chain parenthesised in the order of fewest multiplications (matrix-chain dynamic

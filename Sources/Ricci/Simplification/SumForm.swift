@@ -52,7 +52,7 @@ extension ExpressionTable {
     private func decompose(_ id: ExprID, transposed: Bool, into term: inout ProductTerm) {
         // A long product stays one link (see ``product(_:)``): opening it at every step would
         // make long derivations quadratic.
-        if case .multiply = self[id], productFactors(id, atMost: Self.longestOptimizedChain) == nil {
+        if case .multiply = self[id], !hasProductFactors(id, atMost: Self.longestOptimizedChain) {
             term.chain.append(ChainLink(id: id, transposed: transposed && !isSymmetric(id)))
             return
         }

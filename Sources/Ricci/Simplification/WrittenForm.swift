@@ -135,7 +135,7 @@ extension ExpressionTable {
             let product = intern(node)
             // A short product, its factors already written, may hold a run the chain rules
             // rewrite (one that spans its two operands).
-            if !isScalarProductOfNonScalars(product), productFactors(product, atMost: Self.longestOptimizedChain) != nil
+            if !isScalarProductOfNonScalars(product), hasProductFactors(product, atMost: Self.longestOptimizedChain)
             {
                 var term = productTerm(product)
                 if let chain = rewrittenChain(term.chain) {
