@@ -232,16 +232,9 @@ extension ExpressionTable {
             let first = leading.map { multiply($0, chain[0]) } ?? chain[0]
             return count == 1 ? first : multiply(first, chain[1])
         }
-        // Dimensions d₀ … dₙ with Aₖ of size d_{k-1} × d_k (by cost size).
-        var sizes = [Int]()
-        sizes.reserveCapacity(count + 1)
-        sizes.append(Self.costSize(shape(chain[0]).rows))
-        for factor in chain { sizes.append(Self.costSize(shape(factor).columns)) }
-        // cost[start * count + end] and split[…]: the cheapest cost of, and the last split
-        // in, the sub-chain from start to end (flat tables: one allocation each).
         if count > Self.longestOptimizedChain {
             // Linear: one pass builds the chain from the end it is evaluated from.
-            let rightToLeft = sizes[count] == 1 && sizes[0] != 1
+            let rightToLeft = Self.costSize(shape(chain[count - 1]).columns) == 1 && Self.costSize(shape(chain[0]).rows) != 1
             if rightToLeft {
                 var result = chain[count - 1]
                 for position in stride(from: count - 2, through: 1, by: -1) { result = multiply(chain[position], result) }
@@ -252,35 +245,40 @@ extension ExpressionTable {
             for factor in chain.dropFirst() { result = multiply(result, factor) }
             return result
         }
-        var cost = Array(repeating: 0, count: count * count)
-        var split = Array(repeating: 0, count: count * count)
-        do {
+        // The tables of a chain this short fit on the stack: the sizes d₀ … dₙ (Aₖ is
+        // d_{k-1} × d_k, by cost size), then cost[start * count + end] and split[…], the
+        // cheapest cost of, and the last split in, the sub-chain from start to end.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: count + 1 + 2 * count * count) { tables in
+            let sizes = 0, cost = count + 1, split = count + 1 + count * count
+            tables[sizes] = Self.costSize(shape(chain[0]).rows)
+            for (position, factor) in chain.enumerated() { tables[sizes + position + 1] = Self.costSize(shape(factor).columns) }
+            for position in 0..<(count * count) { tables[cost + position] = 0 }
             for length in 2...count {
                 for start in 0...(count - length) {
                     let end = start + length - 1
                     var best = Int.max
                     // Latest split first so that ties keep the left-to-right reading.
                     for middle in stride(from: end - 1, through: start, by: -1) {
-                        let candidate = cost[start * count + middle] + cost[(middle + 1) * count + end]
-                            + sizes[start] * sizes[middle + 1] * sizes[end + 1]
+                        let candidate = tables[cost + start * count + middle] + tables[cost + (middle + 1) * count + end]
+                            + tables[sizes + start] * tables[sizes + middle + 1] * tables[sizes + end + 1]
                         if candidate < best {
                             best = candidate
-                            split[start * count + end] = middle
+                            tables[split + start * count + end] = middle
                         }
                     }
-                    cost[start * count + end] = best
+                    tables[cost + start * count + end] = best
                 }
             }
-        }
-        func build(_ start: Int, _ end: Int) -> ExprID {
-            if start == end {
-                if start == 0, let leading { return multiply(leading, chain[0]) }
-                return chain[start]
+            func build(_ start: Int, _ end: Int) -> ExprID {
+                if start == end {
+                    if start == 0, let leading { return multiply(leading, chain[0]) }
+                    return chain[start]
+                }
+                let middle = tables[split + start * count + end]
+                return multiply(build(start, middle), build(middle + 1, end))
             }
-            let middle = split[start * count + end]
-            return multiply(build(start, middle), build(middle + 1, end))
+            return build(0, count - 1)
         }
-        return build(0, count - 1)
     }
 
     /// The chain with every adjacent pair `A⁻¹ A` or `A A⁻¹` (equally transposed) removed,
