@@ -23,8 +23,11 @@ extension IndexContext {
         // factor carries at most two, so its slots are two positions (−1 when absent).
         var locals = free
         locals.reserveCapacity(free.count + 2 * factors.count)
-        var firstSlot = [Int](repeating: -1, count: factors.count)
-        var secondSlot = [Int](repeating: -1, count: factors.count)
+        // Per factor: its two slots, its structure and whether its indices are unordered
+        // (one array, not four).
+        var slots = factors.map { factor in
+            FactorSlots(first: -1, second: -1, base: baseKey(factor), symmetric: isUnordered(factor))
+        }
         // (Loops, not local functions: a local function that captures a mutable variable
         // boxes it and checks every access to it at run time.)
         for (number, factor) in factors.enumerated() {
@@ -34,11 +37,9 @@ extension IndexContext {
                     position = locals.count
                     locals.append(index)
                 }
-                if slot == 0 { firstSlot[number] = position } else { secondSlot[number] = position }
+                if slot == 0 { slots[number].first = position } else { slots[number].second = position }
             }
         }
-        let bases = factors.map(baseKey)
-        let symmetric = factors.map(isUnordered)
         var color = [UInt64](repeating: 0, count: locals.count)
         for position in free.indices { color[position] = mix(0xF4EE, UInt64(position)) }
 
@@ -50,13 +51,13 @@ extension IndexContext {
                 for index in free.count..<locals.count {
                     signature.removeAll(keepingCapacity: true)
                     for number in factors.indices {
-                        let (first, second) = (firstSlot[number], secondSlot[number])
+                        let (first, second) = (slots[number].first, slots[number].second)
                         if first == index {
-                            let tag = mix(bases[number], symmetric[number] ? 2 : 0)
+                            let tag = mix(slots[number].base, slots[number].symmetric ? 2 : 0)
                             signature.append(second >= 0 ? mix(tag, color[second]) : tag)
                         }
                         if second == index {
-                            let tag = mix(bases[number], symmetric[number] ? 2 : 1)
+                            let tag = mix(slots[number].base, slots[number].symmetric ? 2 : 1)
                             signature.append(mix(tag, color[first]))
                         }
                     }
@@ -70,27 +71,30 @@ extension IndexContext {
 
         // Sort factors by their structure and their indices' colours (computed once each),
         // then name summed indices in order of first appearance.
-        let (colors, firsts, seconds) = (color, firstSlot, secondSlot)
-        func colours(_ number: Int) -> (UInt64, UInt64) {
-            let first = firsts[number] >= 0 ? colors[firsts[number]] : 0
-            let second = seconds[number] >= 0 ? colors[seconds[number]] : 0
-            return symmetric[number] && second < first ? (second, first) : (first, second)
-        }
+        let (colors, factorSlots) = (color, slots)
         let keys = factors.indices.map { number -> (UInt64, UInt64, UInt64, Int) in
-            let (first, second) = colours(number)
-            return (bases[number], first, second, number)
+            let slot = factorSlots[number]
+            let first = slot.first >= 0 ? colors[slot.first] : 0
+            let second = slot.second >= 0 ? colors[slot.second] : 0
+            let (low, high) = slot.symmetric && second < first ? (second, first) : (first, second)
+            return (slot.base, low, high, number)
         }
         var order = Array(factors.indices)
         order.sort { keys[$0] < keys[$1] }
         var renamed = [Int32?](repeating: nil, count: locals.count)
         var summedCount: Int32 = 0
         for number in order {
-            var (first, second) = (firstSlot[number], secondSlot[number])
+            var (first, second) = (slots[number].first, slots[number].second)
             if first < 0 { (first, second) = (second, -1) }
-            if symmetric[number] && first >= 0 && second >= 0 && color[second] < color[first] { swap(&first, &second) }
-            for slot in [first, second] where slot >= free.count && renamed[slot] == nil {
+            if slots[number].symmetric && first >= 0 && second >= 0 && color[second] < color[first] { swap(&first, &second) }
+            // (Two statements, not a loop over `[first, second]`: no array per factor.)
+            if first >= free.count && renamed[first] == nil {
                 summedCount += 1
-                renamed[slot] = -summedCount
+                renamed[first] = -summedCount
+            }
+            if second >= free.count && renamed[second] == nil {
+                summedCount += 1
+                renamed[second] = -summedCount
             }
         }
         let (numbered, names) = (locals, renamed)
@@ -100,10 +104,10 @@ extension IndexContext {
         }
         var result = factors.enumerated().map { number, factor -> Factor in
             let factor = summedCount > 0 ? factor.renamed(rename) : factor
-            guard symmetric[number] else { return factor }
+            guard factorSlots[number].symmetric else { return factor }
             switch factor {
             case .entry(let id, let indices, let exponent):
-                return .entry(id, indices[0] <= indices[1] ? indices : IndexList([indices[1], indices[0]]), exponent: exponent)
+                return .entry(id, indices[0] <= indices[1] ? indices : indices.swapped, exponent: exponent)
             case .delta(let a, let b):
                 return .delta(min(a, b), max(a, b))
             }
@@ -175,4 +179,13 @@ func mix(_ seed: UInt64, power base: ExprID, _ exponent: Rational) -> UInt64 {
 /// `seed` mixed with a rational number: its numerator, then its denominator.
 func mix(_ seed: UInt64, rational value: Rational) -> UInt64 {
     mix(mix(seed, UInt64(bitPattern: Int64(value.numerator))), UInt64(bitPattern: Int64(value.denominator)))
+}
+
+/// Where a factor's indices sit among the local numbers of ``IndexContext/canonical(_:free:)``
+/// (−1 for an absent slot), its structure, and whether its two indices are unordered.
+private struct FactorSlots {
+    var first: Int
+    var second: Int
+    let base: UInt64
+    let symmetric: Bool
 }

@@ -88,6 +88,13 @@ struct IndexList: Hashable, RandomAccessCollection, ExpressibleByArrayLiteral {
         return index
     }
 
+    /// The two indices in the other order (a list of fewer as it is).
+    var swapped: IndexList {
+        var result = self
+        if let second { (result.first, result.second) = (second, first) }
+        return result
+    }
+
     /// The list with every index renamed by `rename`.
     func map(_ rename: (IndexName) -> IndexName) -> IndexList {
         var renamed = self
