@@ -245,20 +245,10 @@ extension IndexContext {
         ExpressionTable.ChainLink(id: id, transposed: false)
     }
 
-    /// The product of a chain, written with the fewer transposes: `B'X'` or `(XB)'`. An
-    /// empty chain is the identity over `range`.
+    /// The product of a chain, written with the fewer transposes: `B'X'` or `(XB)'`
+    /// (``ExpressionTable/chainProduct(_:)``). An empty chain is the identity over `range`.
     func materialize(_ chain: [ExpressionTable.ChainLink], range: Dimension) -> ExprID {
-        guard !chain.isEmpty else { return table.intern(.identity(range)) }
-        let backward = table.transposedChain(chain)
-        let forwardCost = chain.filter(\.transposed).count
-        let backwardCost = backward.filter(\.transposed).count + 1
-        if forwardCost <= backwardCost { return product(of: chain) }
-        return table.transpose(product(of: backward))
-    }
-
-    /// `L₁ L₂ … Lₙ` in the cheapest order (``ExpressionTable/product(_:)``).
-    private func product(of chain: [ExpressionTable.ChainLink]) -> ExprID {
-        table.product(chain.map { $0.transposed ? table.transpose($0.id) : $0.id })
+        table.chainProduct(chain) ?? table.intern(.identity(range))
     }
 }
 

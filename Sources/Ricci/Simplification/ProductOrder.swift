@@ -94,18 +94,25 @@ extension ExpressionTable {
                 flat.append(factor)
             }
         }
+        // The numbers into one coefficient, the scalars aside, the matrices kept in place:
+        // the chain is what is left of `flat` (no second array for it).
         var coefficient = Rational.one
         var scalars: [ExprID] = []
-        var chain: [ExprID] = []
-        for factor in flat {
+        var chainCount = 0
+        for position in flat.indices {
+            let factor = flat[position]
             if let value = numberValue(factor) {
                 coefficient *= value
             } else if shape(factor).isScalar {
                 scalars.append(factor)
             } else {
-                chain.append(factor)
+                flat[chainCount] = factor
+                chainCount += 1
             }
         }
+        flat.removeSubrange(chainCount...)
+        var chain = flat
+        flat = []
         if coefficient.isZero { return number(.zero) }
         if !chain.isEmpty {
             // A product that is zero by an identity, and sums written as sums.
@@ -287,7 +294,9 @@ extension ExpressionTable {
     /// (`A A⁺ A = A`, `A A⁺ A⁺ᵀ = A⁺ᵀ`, …) replaced by it; an identity link is dropped (a
     /// chain that cancels entirely is `I`). Returns a chain at most as long.
     func cancellingInverses(_ chain: [ChainLink]) -> [ChainLink] {
-        var links = chain.filter { !isIdentity($0.id) || chain.count == 1 }
+        // Most chains hold no identity: they are kept as they are, not copied.
+        var links = chain.count > 1 && chain.contains(where: { isIdentity($0.id) })
+            ? chain.filter { !isIdentity($0.id) } : chain
         var changed = true
         while changed {
             changed = false

@@ -135,10 +135,11 @@ extension ExpressionTable {
         let forward = product(chain.map { $0.transposed ? transpose($0.id) : $0.id })
         // The two forms differ only in their transposes: one per transposed link, or one per
         // link of the transposed chain plus the outer one.
-        let forwardTransposes = chain.filter(\.transposed).count
-        let backwardChain = transposedChain(chain)
-        guard backwardChain.filter(\.transposed).count + 1 < forwardTransposes else { return forward }
-        return transpose(product(backwardChain.map { $0.transposed ? transpose($0.id) : $0.id }))
+        // (Counted without building the transposed chain, which most products do not take.)
+        let forwardTransposes = chain.count(where: \.transposed)
+        let backwardTransposes = chain.count { !$0.transposed && !isSymmetric($0.id) }
+        guard backwardTransposes + 1 < forwardTransposes else { return forward }
+        return transpose(product(transposedChain(chain).map { $0.transposed ? transpose($0.id) : $0.id }))
     }
 
     /// The sum as an expression: positive terms first (so that it does not open with a minus
