@@ -102,8 +102,9 @@ extension IndexContext {
                     let weight = combinedWeight(graph.weights(at: vertex), over: vertex)
                     // The chain and the vector in one product, so that it is evaluated from the
                     // vector outwards (matrix–vector products), not as a matrix first.
-                    let atoms = chain.map { $0.transposed ? table.transpose($0.id) : $0.id }
-                    graph.addWeight(table.product(atoms + [weight]), at: other)
+                    var atoms = chain.map { $0.transposed ? table.transpose($0.id) : $0.id }
+                    atoms.append(weight)
+                    graph.addWeight(table.product(atoms), at: other)
                     graph.edges.remove(at: incident[0])
                 case 2:
                     var (first, second) = (graph.edges[incident[0]], graph.edges[incident[1]])
@@ -114,9 +115,9 @@ extension IndexContext {
                     if closesLoop, graph.terminals.contains(first.other(than: vertex)) { continue }
                     // Σ_v A[a,v] w[v] B[v,b] read from a to b, or from b to a: whichever needs
                     // fewer transposes (the other is its transpose).
-                    let forward = oriented(first, from: first.other(than: vertex)) + oriented(second, from: vertex)
-                    let backward = oriented(second, from: second.other(than: vertex)) + oriented(first, from: vertex)
-                    if backward.filter(\.transposed).count < forward.filter(\.transposed).count { swap(&first, &second) }
+                    let forward = transposeCount(first, from: first.other(than: vertex)) + transposeCount(second, from: vertex)
+                    let backward = transposeCount(second, from: second.other(than: vertex)) + transposeCount(first, from: vertex)
+                    if backward < forward { swap(&first, &second) }
                     let (start, end) = (first.other(than: vertex), second.other(than: vertex))
                     var chain = oriented(first, from: start)
                     let weights = graph.weights(at: vertex)
@@ -229,6 +230,7 @@ extension IndexContext {
 
     /// The Hadamard product of the weights on a vertex, or `ones(n)` when there is none.
     private func combinedWeight(_ weights: [ExprID], over vertex: Index) -> ExprID {
+        if weights.count == 1 { return weights[0] }
         // In the order of the input (interned numbers follow it), not of the derivation.
         let ordered = weights.sorted()
         guard let first = ordered.first else { return table.ones(.vector(range(of: vertex))) }
@@ -239,6 +241,12 @@ extension IndexContext {
     /// edge is stored the other way round).
     private func oriented(_ edge: LiftGraph.Edge, from start: Index) -> [ExpressionTable.ChainLink] {
         edge.from == start ? edge.chain : table.transposedChain(edge.chain)
+    }
+
+    /// The transposes of ``oriented(_:from:)``, counted without building the chain.
+    private func transposeCount(_ edge: LiftGraph.Edge, from start: Index) -> Int {
+        edge.from == start
+            ? edge.chain.count(where: \.transposed) : edge.chain.count { !$0.transposed && !table.isSymmetric($0.id) }
     }
 
     private func chainLink(_ id: ExprID) -> ExpressionTable.ChainLink {
