@@ -416,8 +416,17 @@ final class MatrixSimplifier {
             }
         }
         // A second end counts only where some term ends in that link as written.
-        var alternatives = [(link: Link, inner: ProductTerm)?](repeating: nil, count: sum.count)
-        for (position, term) in sum.enumerated() {
+        // A second end is `diagm(v)` or a Kronecker product: where no term ends in one as
+        // written, none is looked for (each would intern a node and copy a term).
+        let secondEndCanMatch = order.contains { link in
+            guard !link.transposed else { return false }
+            switch table[link.id] {
+            case .apply(.diagonalMatrix, _), .apply2(.kron, _, _): return true
+            default: return false
+            }
+        }
+        var alternatives = [(link: Link, inner: ProductTerm)?](repeating: nil, count: secondEndCanMatch ? sum.count : 0)
+        for (position, term) in sum.enumerated() where secondEndCanMatch {
             guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft),
                   let known = order.firstIndex(of: link) else { continue }
             alternatives[position] = (link, inner)
@@ -430,13 +439,13 @@ final class MatrixSimplifier {
         var taken = [Bool](repeating: false, count: sum.count)
         var replacement: [Int: ProductTerm] = [:]
         for link in candidates {
-            var members = sum.indices.filter { !taken[$0] && (end(sum[$0]) == link || alternatives[$0]?.link == link) }
+            var members = sum.indices.filter { !taken[$0] && (end(sum[$0]) == link || secondEndCanMatch && alternatives[$0]?.link == link) }
             let linkShape = table.shape(link.id)
             let linkRows = link.transposed ? linkShape.columns : linkShape.rows
             let linkColumns = link.transposed ? linkShape.rows : linkShape.columns
             func inner(_ position: Int) -> ProductTerm {
                 var inner = sum[position]
-                if end(inner) != link, let alternative = alternatives[position] { return alternative.inner }
+                if end(inner) != link, secondEndCanMatch, let alternative = alternatives[position] { return alternative.inner }
                 if inner.chain.count == 1 {
                     // The link alone: the identity is left.
                     inner.chain = [Link(id: table.identity(fromLeft ? linkColumns : linkRows), transposed: false)]
