@@ -415,9 +415,9 @@ final class MatrixSimplifier {
                 counts.append(1)
             }
         }
-        // A second end counts only where some term ends in that link as written.
-        // A second end is `diagm(v)` or a Kronecker product: where no term ends in one as
-        // written, none is looked for (each would intern a node and copy a term).
+        // A second end counts only where some term ends in that link as written. It is
+        // `diagm(v)` or a Kronecker product: where no term ends in one, none is looked for
+        // (each would intern a node and copy a term).
         let secondEndCanMatch = order.contains { link in
             guard !link.transposed else { return false }
             switch table[link.id] {
@@ -426,11 +426,13 @@ final class MatrixSimplifier {
             }
         }
         var alternatives = [(link: Link, inner: ProductTerm)?](repeating: nil, count: secondEndCanMatch ? sum.count : 0)
-        for (position, term) in sum.enumerated() where secondEndCanMatch {
-            guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft),
-                  let known = order.firstIndex(of: link) else { continue }
-            alternatives[position] = (link, inner)
-            counts[known] += 1
+        if secondEndCanMatch {
+            for (position, term) in sum.enumerated() {
+                guard let (link, inner) = alternativeEnd(of: term, fromLeft: fromLeft),
+                      let known = order.firstIndex(of: link) else { continue }
+                alternatives[position] = (link, inner)
+                counts[known] += 1
+            }
         }
         // Most shared first; among equals, the one met first.
         let candidates = order.indices.filter { counts[$0] >= 2 }
